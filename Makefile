@@ -1,0 +1,99 @@
+# nbversion developer commands. Two matter on a fresh machine:
+#   make lab   - set everything up and open JupyterLab on examples/demo.ipynb
+#   make test  - set everything up and run every check and test
+# Setup steps are stamped in .stamps/ so reruns only redo what changed.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+PYTHON ?= python3
+VENV := .venv
+BIN := $(CURDIR)/$(VENV)/bin
+export PATH := $(BIN):$(PATH)
+STAMPS := .stamps
+LAB_PORT ?= 8888
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+PYTEST_ARGS ?=
+
+.PHONY: help setup lab test lint format test-py test-ui test-faults bench bench-quick \
+	check-extension chromium clean
+
+help:
+	@echo "make lab         set up and launch JupyterLab on examples/ with nbversion"
+	@echo "make test        set up, lint, run pytest tests/ and the browser tests in ui-tests/"
+	@echo "make lint        ruff, mypy, tsc, eslint, prettier"
+	@echo "make format      apply ruff and prettier formatting"
+	@echo "make bench       benchmarks (nbversion vs dill vs Kishu); bench-quick for a short run"
+	@echo "make test-faults long fault-injection trials"
+
+$(STAMPS):
+	@mkdir -p $(STAMPS)
+
+# Python virtual environment, node (Rspack needs node ^20.19 || >=22.12) and the editable
+# install, which runs `jlpm install` and builds the labextension through the hatch hook.
+$(STAMPS)/venv: | $(STAMPS)
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	@touch $@
+
+$(STAMPS)/node: $(STAMPS)/venv
+	@bash .ci/ensure-node.sh $(BIN)
+	@touch $@
+
+$(STAMPS)/install: $(STAMPS)/node pyproject.toml package.json
+	$(BIN)/python -m pip install -q -e ".[test,dev]"
+	@touch $@
+
+$(STAMPS)/build: $(STAMPS)/install $(shell find src style schema -type f 2>/dev/null) tsconfig.json
+	jlpm install
+	jlpm build
+	jupyter labextension develop --overwrite . > /dev/null
+	@touch $@
+
+setup: $(STAMPS)/build
+
+chromium:
+	@bash .ci/ensure-chromium.sh
+
+lab: setup
+	@echo "Starting JupyterLab on examples/ (Ctrl-C to stop); open the URL with the token below."
+	$(BIN)/jupyter lab --no-browser $(ROOT_FLAG) --port=$(LAB_PORT) \
+		--ServerApp.root_dir=examples --LabApp.default_url=/lab/tree/demo.ipynb
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	jlpm typecheck
+	jlpm lint:check
+
+format: setup
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+	jlpm lint
+
+check-extension: setup
+	@jupyter server extension list 2>&1 | grep -Eq "nbversion.*enabled" || \
+		(echo "nbversion server extension is not enabled" && exit 1)
+	@jupyter labextension list 2>&1 | grep -Eq "nbversion.*enabled.*OK" || \
+		(echo "nbversion labextension is not enabled" && exit 1)
+	@echo "nbversion server extension and labextension enabled"
+
+test-py: setup
+	$(BIN)/pytest tests $(PYTEST_ARGS)
+
+test-ui: setup chromium
+	$(BIN)/pytest ui-tests -p no:cacheprovider $(PYTEST_ARGS)
+
+test: lint check-extension test-py test-ui
+
+test-faults: setup
+	$(BIN)/pytest tests -m slow $(PYTEST_ARGS)
+
+bench: setup
+	$(BIN)/python benchmarks/run.py
+
+bench-quick: setup
+	$(BIN)/python benchmarks/run.py --quick
+
+clean:
+	rm -rf $(STAMPS) lib labextension tsconfig.tsbuildinfo ui-tests/artifacts

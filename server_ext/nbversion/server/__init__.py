@@ -1,0 +1,1 @@
+"""REST front end: thin tornado handlers over the service API."""

@@ -1,0 +1,70 @@
+"""A real IPython kernel (ipykernel via jupyter_client) for kernel-side tests."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from jupyter_client.blocking.client import BlockingKernelClient
+from jupyter_client.manager import KernelManager, start_new_kernel
+
+
+@dataclass
+class Result:
+    """What one execute request produced."""
+
+    status: str
+    stdout: str = ""
+    stderr: str = ""
+    data: list[dict[str, Any]] = field(default_factory=list)
+    error: str = ""
+
+
+class Kernel:
+    """Runs code in a live kernel and gathers its output."""
+
+    def __init__(self, km: KernelManager, kc: BlockingKernelClient) -> None:
+        self.km = km
+        self.kc = kc
+
+    def run(self, code: str, timeout: float = 60) -> Result:
+        msg_id = self.kc.execute(code)
+        result = Result(status="?")
+        while True:
+            msg = self.kc.get_iopub_msg(timeout=timeout)
+            if msg["parent_header"].get("msg_id") != msg_id:
+                continue
+            kind, content = msg["msg_type"], msg["content"]
+            if kind == "stream":
+                if content["name"] == "stdout":
+                    result.stdout += content["text"]
+                else:
+                    result.stderr += content["text"]
+            elif kind in ("execute_result", "display_data"):
+                result.data.append(content["data"])
+            elif kind == "error":
+                result.error = "\n".join(content["traceback"])
+            elif kind == "status" and content["execution_state"] == "idle":
+                break
+        reply = self.kc.get_shell_msg(timeout=timeout)
+        result.status = reply["content"]["status"]
+        return result
+
+    def check(self, code: str, timeout: float = 60) -> Result:
+        """Run code and fail the test on any exception in the kernel."""
+        res = self.run(code, timeout)
+        assert res.status == "ok", res.error
+        return res
+
+
+@pytest.fixture
+def kernel(tmp_path: Path) -> Iterator[Kernel]:
+    km, kc = start_new_kernel(kernel_name="python3", cwd=str(tmp_path))
+    try:
+        yield Kernel(km, kc)
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)

@@ -1,0 +1,61 @@
+"""``GET /nbversion/api/status`` against a real Jupyter server."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from jupyter_server.auth import Authorizer
+from tornado.httpclient import HTTPClientError
+
+import nbversion
+
+
+async def test_status_reports_version_and_root(jp_fetch: Any, jp_root_dir: Path) -> None:
+    response = await jp_fetch("nbversion", "api", "status")
+    assert response.code == 200
+    body = json.loads(response.body)
+    assert body["version"] == nbversion.__version__
+    assert Path(body["root"]) == jp_root_dir.resolve()
+    assert Path(body["store"]) == jp_root_dir.resolve() / ".nbversion"
+    assert body["store_exists"] is False
+
+
+async def test_status_sees_an_existing_store(jp_fetch: Any, jp_root_dir: Path) -> None:
+    (jp_root_dir / ".nbversion").mkdir()
+    body = json.loads((await jp_fetch("nbversion", "api", "status")).body)
+    assert body["store_exists"] is True
+
+
+async def test_status_refuses_a_request_without_token(jp_fetch: Any) -> None:
+    with pytest.raises(HTTPClientError) as excinfo:
+        await jp_fetch("nbversion", "api", "status", headers={"Authorization": ""})
+    assert excinfo.value.code == 403
+
+
+class DenyNbVersion(Authorizer):  # type: ignore[misc]
+    """Lets a user do everything except touch the ``nbversion`` resource."""
+
+    def is_authorized(self, handler: Any, user: Any, action: str, resource: str) -> bool:
+        return resource != "nbversion"
+
+
+@pytest.mark.parametrize(
+    "jp_server_config",
+    [
+        {
+            "ServerApp": {
+                "jpserver_extensions": {"nbversion": True},
+                "authorizer_class": DenyNbVersion,
+            }
+        }
+    ],
+)
+async def test_status_refuses_a_user_without_nbversion_permission(jp_fetch: Any) -> None:
+    with pytest.raises(HTTPClientError) as excinfo:
+        await jp_fetch("nbversion", "api", "status")
+    assert excinfo.value.code == 403
+    # the same user may still use the rest of the server
+    assert (await jp_fetch("api", "status")).code == 200

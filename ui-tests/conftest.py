@@ -1,0 +1,136 @@
+"""Real-browser fixtures: a real JupyterLab server and Debian's Chromium driven by Playwright.
+
+pytest-jupyter is deliberately not loaded here: its autouse asyncio fixtures break
+Playwright's sync API, so these tests run in their own pytest invocation.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+ARTIFACTS = REPO / "ui-tests" / "artifacts"
+CHROMIUM = os.environ.get("NBVERSION_CHROMIUM", "/usr/bin/chromium")
+TOKEN = "nbversion-ui-test"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Lab:
+    """A JupyterLab server on a free loopback port with throwaway settings and workspaces."""
+
+    def __init__(self, base: Path) -> None:
+        self.root = base / "root"
+        shutil.copytree(REPO / "examples", self.root, ignore=shutil.ignore_patterns(".nbversion"))
+        settings = base / "settings"
+        notif = settings / "@jupyterlab" / "apputils-extension"
+        notif.mkdir(parents=True)
+        (notif / "notification.jupyterlab-settings").write_text(
+            json.dumps({"fetchNews": "false", "checkForUpdates": False})
+        )
+        (base / "workspaces").mkdir()
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = {
+            **os.environ,
+            "JUPYTERLAB_SETTINGS_DIR": str(settings),
+            "JUPYTERLAB_WORKSPACES_DIR": str(base / "workspaces"),
+        }
+        args = [
+            sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root",
+            "--ServerApp.ip=127.0.0.1", f"--port={self.port}",
+            f"--IdentityProvider.token={TOKEN}", f"--ServerApp.root_dir={self.root}",
+            "--ServerApp.allow_unauthenticated_access=False",
+            "--LabApp.news_url=None",
+        ]  # fmt: skip
+        self.log_path = base / "lab.log"
+        self._log = self.log_path.open("w")
+        self.proc = subprocess.Popen(args, stdout=self._log, stderr=subprocess.STDOUT, env=env)
+        self._wait_ready()
+
+    def api(self, path: str, method: str = "GET") -> Any:
+        req = urllib.request.Request(self.url + path, method=method)
+        req.add_header("Authorization", f"token {TOKEN}")
+        with urllib.request.urlopen(req, timeout=10) as resp:
+            body = resp.read()
+        return json.loads(body) if body else None
+
+    def _wait_ready(self) -> None:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"JupyterLab exited:\n{self.log_path.read_text()}")
+            try:
+                self.api("/api/status")
+                return
+            except (urllib.error.URLError, ConnectionError):
+                time.sleep(0.3)
+        raise TimeoutError(f"JupyterLab did not start:\n{self.log_path.read_text()}")
+
+    def stop(self) -> None:
+        try:
+            for k in self.api("/api/kernels"):
+                self.api(f"/api/kernels/{k['id']}", method="DELETE")
+        except (urllib.error.URLError, ConnectionError):
+            pass
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self._log.close()
+
+
+@pytest.fixture(scope="session")
+def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
+    server = Lab(tmp_path_factory.mktemp("lab"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    """Use Debian's Chromium: Playwright cannot download its own browser here."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(
+            f"Chromium not found at {CHROMIUM}: "
+            "run `make test` (it installs it) or set NBVERSION_CHROMIUM"
+        )
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        ],
+    }  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
+    return {**browser_context_args, "viewport": {"width": 1400, "height": 900}}
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS
