@@ -14,7 +14,7 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every subcommand (kept separate so docs and tests can use it)."""
     parser = argparse.ArgumentParser(
         prog="nbversion",
-        description="Notebook-native versioning: save, branch, diff, restore and share notebook state.",
+        description="Notebook-native versioning: save, branch, diff and restore notebook state.",
     )
     parser.add_argument("--version", action="version", version=f"nbversion {__version__}")
     parser.add_subparsers(dest="command", metavar="COMMAND")
