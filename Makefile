@@ -72,10 +72,10 @@ format: setup
 	jlpm lint
 
 check-extension: setup
-	@jupyter server extension list 2>&1 | grep -Eq "nbversion.*enabled" || \
-		(echo "nbversion server extension is not enabled" && exit 1)
-	@jupyter labextension list 2>&1 | grep -Eq "nbversion.*enabled.*OK" || \
-		(echo "nbversion labextension is not enabled" && exit 1)
+	@out=$$(jupyter server extension list 2>&1); grep -Eq "nbversion.*enabled" <<< "$$out" || \
+		{ echo "$$out"; echo "nbversion server extension is not enabled"; exit 1; }
+	@out=$$(jupyter labextension list 2>&1); grep -Eq "nbversion.*enabled.*OK" <<< "$$out" || \
+		{ echo "$$out"; echo "nbversion labextension is not enabled"; exit 1; }
 	@echo "nbversion server extension and labextension enabled"
 
 test-py: setup

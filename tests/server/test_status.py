@@ -11,6 +11,7 @@ from jupyter_server.auth import Authorizer
 from tornado.httpclient import HTTPClientError
 
 import nbversion
+from nbversion.store import Repository
 
 
 async def test_status_reports_version_and_root(jp_fetch: Any, jp_root_dir: Path) -> None:
@@ -24,7 +25,7 @@ async def test_status_reports_version_and_root(jp_fetch: Any, jp_root_dir: Path)
 
 
 async def test_status_sees_an_existing_store(jp_fetch: Any, jp_root_dir: Path) -> None:
-    (jp_root_dir / ".nbversion").mkdir()
+    Repository.init(jp_root_dir).close()
     body = json.loads((await jp_fetch("nbversion", "api", "status")).body)
     assert body["store_exists"] is True
 

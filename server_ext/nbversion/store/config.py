@@ -1,0 +1,124 @@
+"""``.nbversion/config.toml``: retention policy for gc (read with tomllib, written by hand).
+
+[retention]
+keep_last = 0            # newest versions kept per branch; 0 = the whole history
+keep_tagged = true       # tagged versions survive keep_last and max_store_size
+keep_newer_than = "30d"  # versions younger than this are kept ("" = off)
+max_store_size = ""      # e.g. "20GB": drop oldest unprotected versions above it
+prune_grace = "1h"       # never delete files younger than this (concurrent saves)
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from ..errors import InvalidInput
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw]?)\s*$")
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmgt]?i?b?)\s*$", re.IGNORECASE)
+_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+def parse_duration(text: str) -> float:
+    """``"30d"``, ``"12h"``, ``"90s"`` -> seconds."""
+    m = _DURATION.match(str(text))
+    if not m:
+        raise InvalidInput(f"invalid duration {text!r} (use e.g. 30d, 12h, 90s)")
+    return float(m.group(1)) * _UNITS[m.group(2)]
+
+
+def parse_size(text: str | int) -> int:
+    """``"20GB"``, ``"512MiB"``, ``1000`` -> bytes (powers of 1024)."""
+    if isinstance(text, int):
+        return text
+    m = _SIZE.match(text)
+    if not m:
+        raise InvalidInput(f"invalid size {text!r} (use e.g. 20GB, 512MB)")
+    letter = m.group(2)[:1].lower()
+    power = "kmgt".index(letter) + 1 if letter and letter in "kmgt" else 0
+    return int(float(m.group(1)) * 1024**power)
+
+
+@dataclass(frozen=True)
+class RetentionPolicy:
+    """What gc keeps besides branch heads and tag targets (always kept)."""
+
+    keep_last: int = 0
+    keep_tagged: bool = True
+    keep_newer_than: str = "30d"
+    max_store_size: str = ""
+    prune_grace: str = "1h"
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.keep_last, int) or self.keep_last < 0:
+            raise InvalidInput("retention.keep_last must be an integer >= 0")
+        if self.keep_newer_than:
+            parse_duration(self.keep_newer_than)
+        if self.max_store_size:
+            parse_size(self.max_store_size)
+        parse_duration(self.prune_grace)
+
+
+@dataclass(frozen=True)
+class Config:
+    """The parsed config file (unknown tables are kept for other layers)."""
+
+    retention: RetentionPolicy
+    other: dict[str, Any]
+
+
+def load_config(path: Path) -> Config:
+    """Read ``config.toml``; a missing file means defaults."""
+    try:
+        data = tomllib.loads(Path(path).read_text())
+    except FileNotFoundError:
+        data = {}
+    except tomllib.TOMLDecodeError as err:
+        raise InvalidInput(f"{path}: {err}") from None
+    section = dict(data.pop("retention", {}))
+    names = {f.name for f in fields(RetentionPolicy)}
+    unknown = set(section) - names
+    if unknown:
+        raise InvalidInput(f"{path}: unknown retention keys {sorted(unknown)}")
+    try:
+        policy = RetentionPolicy(**section)
+    except TypeError as err:
+        raise InvalidInput(f"{path}: {err}") from None
+    return Config(retention=policy, other=data)
+
+
+def dump_toml(tables: dict[str, dict[str, Any]]) -> str:
+    """A minimal TOML writer: tables of str/int/float/bool values."""
+    lines: list[str] = []
+    for table, values in tables.items():
+        lines.append(f"[{table}]")
+        for key, value in values.items():
+            lines.append(f"{key} = {_toml_value(value)}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, str):
+        escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+        return f'"{escaped}"'
+    raise InvalidInput(f"cannot write {type(value).__name__} to TOML")
+
+
+def default_config_text() -> str:
+    """The ``config.toml`` written by ``nbversion init``."""
+    policy = RetentionPolicy()
+    return dump_toml({"retention": {f.name: getattr(policy, f.name) for f in fields(policy)}})

@@ -1,0 +1,165 @@
+"""fsck: rehash every object, check every manifest and ref, optionally drop corrupt objects.
+
+Every problem names the version and object involved. ``repair`` deletes corrupt
+objects (a later save of the same content writes a good copy) and reports which
+versions lost which variables, data files or notebook.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from ..errors import CorruptObject, NbVersionError, NotFound
+from .manifest import Manifest
+
+if TYPE_CHECKING:
+    from .repository import Repository
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding: ``kind`` is corrupt-object, missing-object, bad-manifest,
+    missing-parent or bad-ref."""
+
+    kind: str
+    detail: str
+    version: str | None = None
+    object: str | None = None
+    ref: str | None = None
+
+
+@dataclass
+class FsckReport:
+    """Everything fsck found; ``ok`` is False when there is any problem."""
+
+    objects_checked: int = 0
+    versions_checked: int = 0
+    refs_checked: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    removed_objects: list[str] = field(default_factory=list)
+    lost: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        """True when the store is clean."""
+        return not self.problems
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form (for ``--json``)."""
+        out = asdict(self)
+        out["ok"] = self.ok
+        return out
+
+
+def _items(manifest: Manifest) -> list[tuple[str, str]]:
+    """(what, oid) for every object a manifest names, e.g. ('variable df', oid)."""
+    items = [("notebook", manifest.notebook)]
+    for n, v in sorted(manifest.variables.items()):
+        items.append((f"variable {n}", v["oid"]))
+        items += [(f"variable {n} buffer {i}", b) for i, b in enumerate(v.get("buffers", []))]
+    items += [(f"data file {p}", d["oid"]) for p, d in sorted(manifest.data_files.items())]
+    return items
+
+
+def check(repo: Repository, *, repair: bool = False) -> FsckReport:
+    """Check the whole store; see the module docstring."""
+    report = FsckReport()
+    corrupt: dict[str, str] = {}
+    for oid in repo.objects.iter_oids():
+        report.objects_checked += 1
+        try:
+            repo.objects.get_bytes(oid)
+        except CorruptObject as err:
+            corrupt[oid] = str(err)
+        except NotFound:
+            continue  # deleted meanwhile (concurrent gc)
+    for oid, msg in sorted(corrupt.items()):
+        report.problems.append(Problem("corrupt-object", msg, object=oid))
+
+    pruned_file = repo.store_dir / "pruned"
+    pruned = set(pruned_file.read_text().split()) if pruned_file.exists() else set()
+    good_versions: set[str] = set()
+    for vid in sorted(repo.versions.ids()):
+        report.versions_checked += 1
+        try:
+            manifest = repo.versions.read(vid)
+        except NbVersionError as err:
+            report.problems.append(Problem("bad-manifest", str(err), version=vid))
+            continue
+        good_versions.add(vid)
+        for what, oid in _items(manifest):
+            for problem in _check_object(repo, vid, what, oid, corrupt):
+                report.problems.append(problem)
+                report.lost.setdefault(vid, []).append(what)
+        for parent in manifest.parents:
+            if parent not in pruned and not repo.versions.has(parent):
+                report.problems.append(
+                    Problem(
+                        "missing-parent",
+                        f"version {vid} names missing parent {parent}",
+                        version=vid,
+                    )
+                )
+
+    for nb, kind, name, value in repo.refs.all_refs():
+        report.refs_checked += 1
+        ref = f"refs/{nb}/{kind}/{name}"
+        if value not in good_versions:
+            try:
+                state = "corrupt" if repo.versions.has(value) else "missing"
+            except NbVersionError:
+                state = "invalid"
+            report.problems.append(
+                Problem(
+                    "bad-ref", f"{ref} points to {state} version {value}", version=value, ref=ref
+                )
+            )
+    for vid in report.lost:
+        report.lost[vid] = sorted(set(report.lost[vid]))
+    if repair:
+        for oid in sorted(corrupt):
+            repo.objects.delete(oid)
+            report.removed_objects.append(oid)
+    return report
+
+
+def _check_object(
+    repo: Repository, vid: str, what: str, oid: str, corrupt: dict[str, str]
+) -> list[Problem]:
+    """Problems with one object a version names (including a chunk list's chunks)."""
+    if oid in corrupt:
+        return [
+            Problem(
+                "corrupt-object",
+                f"version {vid}: {what} is object {oid}, which is corrupt",
+                version=vid,
+                object=oid,
+            )
+        ]
+    if not repo.objects.has(oid):
+        return [
+            Problem(
+                "missing-object",
+                f"version {vid}: {what} is object {oid}, which is missing",
+                version=vid,
+                object=oid,
+            )
+        ]
+    try:
+        chunks = repo.objects.chunk_list(oid)
+    except NbVersionError as err:
+        return [Problem("corrupt-object", f"version {vid}: {what}: {err}", version=vid, object=oid)]
+    problems = []
+    for index, (cid, _size) in enumerate(chunks.chunks if chunks else ()):
+        state = "corrupt" if cid in corrupt else None if repo.objects.has(cid) else "missing"
+        if state:
+            problems.append(
+                Problem(
+                    f"{state}-object",
+                    f"version {vid}: chunk {index} ({cid}) of {what} is {state}",
+                    version=vid,
+                    object=cid,
+                )
+            )
+    return problems

@@ -1,0 +1,196 @@
+"""Garbage collection: mark what refs and the retention policy keep, sweep the rest.
+
+Branch heads are always kept (and tag targets while ``keep_tagged``). Ancestors are
+kept per ``keep_last`` (0 = all) and ``keep_newer_than``; unreachable versions go.
+``max_store_size`` then drops the oldest unprotected versions. Nothing younger than
+``prune_grace`` is deleted, so a save running right now (whose objects and manifest
+exist before its ref moves) is never swept; reused objects are freshened on save.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import time
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from ..errors import NbVersionError, StoreError
+from .config import parse_duration, parse_size
+from .fsutil import append_line
+from .manifest import Manifest, parse_time
+from .refs import HEADS, TAGS
+
+if TYPE_CHECKING:
+    from .repository import Repository
+
+_OID_RE = re.compile(r"[0-9a-f]{64}")
+
+
+@dataclass
+class GcReport:
+    """What gc removed (or would remove, with ``dry_run``)."""
+
+    dry_run: bool
+    versions_removed: list[str] = field(default_factory=list)
+    objects_removed: list[str] = field(default_factory=list)
+    tags_removed: list[str] = field(default_factory=list)
+    temp_files_removed: int = 0
+    bytes_freed: int = 0
+    versions_kept: int = 0
+    objects_kept: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form (for ``--json``)."""
+        return asdict(self)
+
+
+def _ancestors(start: str, manifests: dict[str, Manifest]) -> set[str]:
+    seen, stack = set(), [start]
+    while stack:
+        vid = stack.pop()
+        if vid in seen or vid not in manifests:
+            continue
+        seen.add(vid)
+        stack.extend(manifests[vid].parents)
+    return seen
+
+
+def _first_parents(start: str, manifests: dict[str, Manifest], count: int) -> set[str]:
+    out: set[str] = set()
+    vid: str | None = start
+    while vid in manifests and len(out) < count:
+        out.add(vid)
+        parents = manifests[vid].parents
+        vid = parents[0] if parents else None
+    return out
+
+
+def _live_objects(repo: Repository, manifests: list[Manifest]) -> set[str]:
+    live: set[str] = set()
+    for manifest in manifests:
+        for oid in manifest.object_ids():
+            if oid in live:
+                continue
+            live.add(oid)
+            try:
+                live.update(repo.objects.referenced_oids(oid))
+            except NbVersionError as err:
+                if repo.objects.has(oid):  # unreadable chunk list: its chunks are unknown
+                    raise StoreError(f"gc stopped: {err}; run `nbversion fsck --repair`") from None
+    return live
+
+
+def _mtime(path: os.PathLike[str] | str) -> float:
+    try:
+        return os.stat(path).st_mtime
+    except FileNotFoundError:
+        return 0.0
+
+
+def _size(path: os.PathLike[str] | str) -> int:
+    try:
+        return os.stat(path).st_size
+    except FileNotFoundError:
+        return 0
+
+
+def collect(
+    repo: Repository, *, dry_run: bool = False, grace: float | None = None, now: float | None = None
+) -> GcReport:
+    """Run gc on ``repo`` (see the module docstring for the policy)."""
+    policy = repo.config.retention
+    now = time.time() if now is None else now
+    grace = parse_duration(policy.prune_grace) if grace is None else grace
+    report = GcReport(dry_run=dry_run)
+
+    manifests: dict[str, Manifest] = {}
+    unreadable: set[str] = set()
+    for vid in repo.versions.ids():
+        try:
+            manifests[vid] = repo.versions.read(vid)
+        except NbVersionError:
+            unreadable.add(vid)  # left for fsck; never deleted by gc
+    # a damaged manifest's objects are unknown: keep every id its bytes still mention
+    salvaged: set[str] = set()
+    for vid in unreadable:
+        with contextlib.suppress(OSError):
+            salvaged.update(_OID_RE.findall(repo.versions.path(vid).read_text(errors="replace")))
+    refs = list(repo.refs.all_refs())
+
+    protected = {v for _, kind, _, v in refs if kind == HEADS}
+    if policy.keep_tagged:
+        protected |= {v for _, kind, _, v in refs if kind == TAGS}
+    keep = set(protected)
+    reachable: set[str] = set()
+    for _, kind, _, head in refs:
+        reachable |= _ancestors(head, manifests)
+        if kind == HEADS:
+            keep |= (
+                _ancestors(head, manifests)
+                if policy.keep_last == 0
+                else _first_parents(head, manifests, policy.keep_last)
+            )
+    if policy.keep_newer_than:
+        cutoff = now - parse_duration(policy.keep_newer_than)
+        keep |= {v for v in reachable if parse_time(manifests[v].created).timestamp() >= cutoff}
+
+    if policy.max_store_size:
+        limit = parse_size(policy.max_store_size)
+        sizes: dict[str, int] = {}
+
+        def size_of(kept: set[str]) -> int:
+            total = 0
+            for oid in _live_objects(repo, [manifests[v] for v in kept if v in manifests]):
+                if oid not in sizes:
+                    sizes[oid] = repo.objects.object_size(oid) if repo.objects.has(oid) else 0
+                total += sizes[oid]
+            return total
+
+        droppable = sorted(
+            (v for v in keep - protected if v in manifests), key=lambda v: manifests[v].created
+        )
+        while droppable and size_of(keep) > limit:
+            keep.discard(droppable.pop(0))
+
+    for vid in manifests:
+        if vid not in keep and now - _mtime(repo.versions.path(vid)) < grace:
+            keep.add(vid)  # too young: maybe a save in progress
+    drop = sorted(set(manifests) - keep)
+    live = _live_objects(repo, [manifests[v] for v in keep if v in manifests])
+    for oid in salvaged & set(repo.objects.iter_oids()):
+        live.add(oid)
+        with contextlib.suppress(NbVersionError):
+            live.update(repo.objects.referenced_oids(oid))
+    dead = [
+        o
+        for o in repo.objects.iter_oids()
+        if o not in live and now - _mtime(repo.objects.path(o)) >= grace
+    ]
+    report.versions_removed = drop
+    report.objects_removed = sorted(dead)
+    report.bytes_freed = sum(_size(repo.versions.path(v)) for v in drop)
+    report.bytes_freed += sum(repo.objects.object_size(o) for o in dead)
+    report.tags_removed = sorted(
+        f"{nb}/{name}" for nb, kind, name, v in refs if kind == TAGS and v in drop
+    )
+    report.versions_kept = len(manifests) - len(drop) + len(unreadable)
+    report.objects_kept = len(live)
+    temps = [p for p in repo.tmp_dir.iterdir() if now - _mtime(p) >= grace]
+    report.temp_files_removed = len(temps)
+    if dry_run:
+        return report
+
+    for nb, kind, name, value in refs:
+        if kind == TAGS and value in drop:
+            repo.refs.set_if_equals(nb, TAGS, name, value, None, who="gc", why="gc: version pruned")
+    for vid in drop:
+        append_line(repo.store_dir / "pruned", vid)
+        repo.versions.delete(vid)
+    repo.index.remove(drop)
+    for oid in dead:
+        repo.objects.delete(oid)
+    for tmp in temps:
+        tmp.unlink(missing_ok=True)
+    return report
