@@ -90,10 +90,10 @@ test-faults: setup
 	$(BIN)/pytest tests -m slow $(PYTEST_ARGS)
 
 bench: setup
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/store.py --size-mb 1024
 
 bench-quick: setup
-	$(BIN)/python benchmarks/run.py --quick
+	$(BIN)/python benchmarks/store.py --size-mb 256
 
 clean:
 	rm -rf $(STAMPS) lib labextension tsconfig.tsbuildinfo ui-tests/artifacts

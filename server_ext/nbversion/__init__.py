@@ -20,7 +20,27 @@ except ImportError:  # pragma: no cover - only in a source tree that was never b
     )
     __version__ = "0.0.0+unknown"
 
-__all__ = ["__version__"]
+__all__ = [
+    "__version__",
+    "log_metric",
+    "log_metrics",
+    "log_params",
+    "restore",
+    "save",
+    "set_notebook",
+    "track",
+]
+
+_API = {"log_metric", "log_metrics", "log_params", "restore", "save", "set_notebook", "track"}
+
+
+def __getattr__(name: str) -> Any:
+    """``nbversion.save()`` and friends, imported lazily so the server never loads IPython."""
+    if name in _API:
+        from .kernel import api
+
+        return getattr(api, name)
+    raise AttributeError(f"module 'nbversion' has no attribute {name!r}")
 
 
 def _jupyter_labextension_paths() -> list[dict[str, str]]:

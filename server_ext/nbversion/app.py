@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from jupyter_server.extension.application import ExtensionApp
-from traitlets import Unicode
+from traitlets import Bool, Float, Unicode
 
 from . import __version__
 from .server.handlers import route_table
@@ -28,12 +28,45 @@ class NbVersionApp(ExtensionApp):
         ),
     )
 
+    autoload_kernel_extension = Bool(
+        True,
+        config=True,
+        help="Load the %version magic in every IPython kernel this server starts.",
+    )
+
+    kernel_timeout = Float(
+        600.0,
+        config=True,
+        help="Seconds to wait for a kernel to save or restore before the job fails.",
+    )
+
     def initialize_settings(self) -> None:
         """Resolve the store root once and share it with every handler."""
         assert self.serverapp is not None, "initialize_settings runs after the server is linked"
         root = self.store_root or self.serverapp.root_dir
         self.settings["nbversion_root"] = str(Path(root).expanduser().resolve())
         self.log.info("nbversion %s: project root %s", __version__, self.settings["nbversion_root"])
+        from .service import VersionService
+        from .service.service import ServiceConfig
+
+        self.settings["nbversion_service"] = VersionService(
+            self.settings["nbversion_root"],
+            kernel_manager=self.serverapp.kernel_manager,
+            session_manager=self.serverapp.session_manager,
+            config=ServiceConfig(kernel_timeout=self.kernel_timeout),
+        )
+        if self.autoload_kernel_extension:
+            from .server import autoload
+
+            autoload.install(
+                self.serverapp.kernel_manager, self.settings["nbversion_root"], self.log
+            )
+
+    async def stop_extension(self) -> None:
+        """Close the store cleanly when the server stops."""
+        service = self.settings.get("nbversion_service")
+        if service is not None:
+            service.close()
 
     def initialize_handlers(self) -> None:
         """Register every REST handler (see :mod:`nbversion.server.handlers`)."""

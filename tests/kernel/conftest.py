@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,8 +62,15 @@ class Kernel:
 
 
 @pytest.fixture
-def kernel(tmp_path: Path) -> Iterator[Kernel]:
-    km, kc = start_new_kernel(kernel_name="python3", cwd=str(tmp_path))
+def kernel_env(tmp_path: Path) -> dict[str, str]:
+    """Environment of the test kernel: its own trust secret, never the user's."""
+    secret = tmp_path / "secret" / "nbversion-secret"
+    return {**os.environ, "NBVERSION_SECRET_FILE": str(secret)}
+
+
+@pytest.fixture
+def kernel(tmp_path: Path, kernel_env: dict[str, str]) -> Iterator[Kernel]:
+    km, kc = start_new_kernel(kernel_name="python3", cwd=str(tmp_path), env=kernel_env)
     try:
         yield Kernel(km, kc)
     finally:

@@ -1,18 +1,29 @@
-"""The ``%version`` line magic: a thin front end that parses arguments and calls the service.
+"""The ``%version`` line magic: a thin front end that parses arguments and calls the session.
 
 Usage text comes from the same argparse parser that validates the line, so ``%version
---help`` and errors always match what the magic accepts.
+--help`` and errors always match what the magic accepts. Errors print one line and the
+usage; they never raise into the user's notebook.
 """
 
 from __future__ import annotations
 
 import argparse
+import ast
+import json
 import shlex
+from collections.abc import Callable
 from typing import Any
 
 from IPython.core.magic import Magics, line_magic, magics_class
 
 from ..errors import InvalidInput, NbVersionError
+from . import render
+from .session import KernelSession
+
+SUBCOMMANDS = (
+    "save", "log", "show", "status", "restore", "branch", "checkout", "tag", "metric", "param",
+    "track", "trust",
+)  # fmt: skip
 
 
 class _MagicArgumentParser(argparse.ArgumentParser):
@@ -31,47 +42,270 @@ class _HelpShown(Exception):
     """Raised after ``--help`` printed usage, to stop processing the line quietly."""
 
 
+def parse_assignments(items: list[str]) -> dict[str, Any]:
+    """``k=v`` pairs; values are read as JSON/Python literals when they parse, else strings."""
+    out: dict[str, Any] = {}
+    for item in items:
+        key, sep, raw = item.partition("=")
+        if not sep or not key.isidentifier():
+            raise InvalidInput(f"expected NAME=VALUE, got {item!r}")
+        try:
+            value: Any = json.loads(raw)
+        except ValueError:
+            try:
+                value = ast.literal_eval(raw)
+            except (ValueError, SyntaxError):
+                value = raw
+        out[key] = value
+    return out
+
+
 def build_parser() -> argparse.ArgumentParser:
-    """Parser for ``%version``; subcommands register here as they land."""
-    parser = _MagicArgumentParser(
+    """Parser for ``%version`` and every subcommand."""
+    p = _MagicArgumentParser(
         prog="%version",
         description=(
-            "Save, list, diff and restore versions of this notebook and its kernel state. "
+            "Save, list and restore versions of this notebook and its kernel state. "
+            "REF is a version id or unique prefix, a branch or tag name, HEAD or HEAD~N. "
             "Run `%version SUBCOMMAND --help` for details."
         ),
     )
-    parser.add_subparsers(dest="command", metavar="SUBCOMMAND", parser_class=_MagicArgumentParser)
-    return parser
+    sub = p.add_subparsers(dest="command", metavar="SUBCOMMAND", parser_class=_MagicArgumentParser)
+
+    s = sub.add_parser("save", help="save the notebook and kernel state as a new version")
+    s.add_argument("-m", "--message", default="", help="what this version is about")
+    s.add_argument("--verify", action="store_true", help="re-encode every variable")
+    s.set_defaults(func=_save)
+
+    s = sub.add_parser("log", help="list versions of this notebook, newest first")
+    s.add_argument("-n", type=int, default=20, help="how many (default 20)")
+    s.add_argument("--all", action="store_true", help="every version, no limit")
+    s.add_argument("--branch", help="a branch other than the checked-out one")
+    s.set_defaults(func=_log)
+
+    s = sub.add_parser("show", help="details of one version")
+    s.add_argument("ref", nargs="?", default="HEAD")
+    s.set_defaults(func=_show)
+
+    s = sub.add_parser("status", help="what changed since the checked-out version")
+    s.set_defaults(func=_status)
+
+    s = sub.add_parser("restore", help="restore variables (all, or the NAMEs) in place")
+    s.add_argument("ref")
+    s.add_argument("names", nargs="*", metavar="NAME")
+    s.add_argument("--notebook", action="store_true",
+                   help="also write the version's notebook next to this one")  # fmt: skip
+    s.add_argument("--trust", action="store_true",
+                   help="trust this version's pickled objects (made elsewhere)")  # fmt: skip
+    s.set_defaults(func=_restore)
+
+    s = sub.add_parser("branch", help="list branches, or create NAME at REF (default HEAD)")
+    s.add_argument("name", nargs="?")
+    s.add_argument("ref", nargs="?", default="HEAD")
+    s.add_argument("-d", "--delete", action="store_true", help="delete branch NAME")
+    s.set_defaults(func=_branch)
+
+    s = sub.add_parser("checkout", help="switch to a branch (or restore a version's state)")
+    s.add_argument("ref", metavar="BRANCH|REF")
+    s.set_defaults(func=_checkout)
+
+    s = sub.add_parser("tag", help="list tags, or tag REF (default HEAD) as NAME")
+    s.add_argument("name", nargs="?")
+    s.add_argument("ref", nargs="?", default="HEAD")
+    s.add_argument("-d", "--delete", action="store_true", help="delete tag NAME")
+    s.set_defaults(func=_tag)
+
+    s = sub.add_parser("metric", help="log metrics for the next version: k=v ...")
+    s.add_argument("pairs", nargs="+", metavar="k=v")
+    s.set_defaults(func=_metric)
+
+    s = sub.add_parser("param", help="log params for this and later versions: k=v ...")
+    s.add_argument("pairs", nargs="+", metavar="k=v")
+    s.set_defaults(func=_param)
+
+    s = sub.add_parser("track", help="store data files or folders with every version")
+    s.add_argument("paths", nargs="+", metavar="PATH")
+    s.set_defaults(func=_track)
+
+    s = sub.add_parser("trust", help="trust a version made elsewhere (its pickles may load)")
+    s.add_argument("ref")
+    s.set_defaults(func=_trust)
+    return p
+
+
+# -- subcommands: each parses nothing, calls the session, displays a view ------------------
+def _save(sess: KernelSession, a: argparse.Namespace) -> None:
+    res = sess.save(a.message, verify=a.verify)
+    c = res.capture
+    note = (
+        f"Saved version {res.manifest.id[:10]} on {res.manifest.branch} in {res.seconds:.2f} s: "
+        f"{len(c.written)} variable(s) stored, {len(c.reused)} unchanged"
+        + (f", {len(c.skipped)} not saved" if c.skipped else "")
+    )
+    render.show(render.VersionView(res.manifest, note))
+
+
+def _log(sess: KernelSession, a: argparse.Namespace) -> None:
+    versions = sess.log(limit=None if a.all else a.n, branch=a.branch)
+    head = sess.head()
+    render.show(render.LogView(versions, head.id if head else None))
+
+
+def _show(sess: KernelSession, a: argparse.Namespace) -> None:
+    render.show(render.VersionView(sess.get(a.ref)))
+
+
+def _status(sess: KernelSession, a: argparse.Namespace) -> None:
+    st = sess.status()
+    lines = []
+    for key in ("changed", "added", "removed"):
+        if st[key]:
+            lines.append(f"{key}: {', '.join(st[key])}")
+    lines.append("notebook: " + ("changed on disk" if st["notebook_changed"] else "unchanged"))
+    if st["pending_params"]:
+        lines.append("params: " + render._kv(st["pending_params"]))
+    if st["pending_metrics"]:
+        lines.append("metrics to save: " + render._kv(st["pending_metrics"]))
+    if st["tracked"]:
+        lines.append("tracked: " + ", ".join(st["tracked"]))
+    head = st["head"][:10] if st["head"] else "no version yet"
+    render.show(render.MessageView(f"On branch {st['branch']} at {head}", lines))
+
+
+def _restore(sess: KernelSession, a: argparse.Namespace) -> None:
+    m, res, written = sess.restore(a.ref, a.names or None, trust_it=a.trust, notebook=a.notebook)
+    lines = []
+    if res.restored:
+        lines.append("restored: " + ", ".join(res.restored))
+    if res.unchanged:
+        lines.append("already equal: " + ", ".join(res.unchanged))
+    if res.removed:
+        lines.append("removed (not in that version): " + ", ".join(res.removed))
+    for name, why in res.failed.items():
+        lines.append(f"{name}: {why}")
+    if written is not None:
+        lines.append(f"notebook written to {written.name} (the open notebook is unchanged)")
+    render.show(render.MessageView(f"Restored version {m.id[:10]} ({m.message})", lines))
+
+
+def _branch(sess: KernelSession, a: argparse.Namespace) -> None:
+    repo, nid = sess.repo(), sess.notebook_id()
+    if a.name is None:
+        current = repo.current_branch(nid)
+        rows = [
+            f"{'*' if b == current else ' '} {b} {v[:10]}"
+            for b, v in sorted(repo.branches(nid).items())
+        ]
+        render.show(render.MessageView("Branches", rows or ["(none yet)"]))
+    elif a.delete:
+        repo.delete_branch(nid, a.name)
+        render.show(render.MessageView(f"Deleted branch {a.name}"))
+    else:
+        vid = repo.create_branch(nid, a.name, a.ref)
+        render.show(render.MessageView(f"Created branch {a.name} at {vid[:10]}"))
+
+
+def _checkout(sess: KernelSession, a: argparse.Namespace) -> None:
+    branch, m, res = sess.checkout(a.ref)
+    where = f"Switched to branch {branch}" if branch else f"Restored version {m.id[:10]}"
+    lines = [f"restored: {', '.join(res.restored)}"] if res.restored else []
+    if res.removed:
+        lines.append("removed: " + ", ".join(res.removed))
+    render.show(render.MessageView(f"{where} ({m.message})", lines))
+
+
+def _tag(sess: KernelSession, a: argparse.Namespace) -> None:
+    repo, nid = sess.repo(), sess.notebook_id()
+    if a.name is None:
+        rows = [f"{t} {v[:10]}" for t, v in sorted(repo.tags(nid).items())]
+        render.show(render.MessageView("Tags", rows or ["(none yet)"]))
+    elif a.delete:
+        repo.delete_tag(nid, a.name)
+        render.show(render.MessageView(f"Deleted tag {a.name}"))
+    else:
+        vid = repo.create_tag(nid, a.name, a.ref)
+        render.show(render.MessageView(f"Tagged {vid[:10]} as {a.name}"))
+
+
+def _metric(sess: KernelSession, a: argparse.Namespace) -> None:
+    sess.metrics.update(parse_assignments(a.pairs))
+    render.show(render.MessageView("Metrics for the next version: " + render._kv(sess.metrics)))
+
+
+def _param(sess: KernelSession, a: argparse.Namespace) -> None:
+    sess.params.update(parse_assignments(a.pairs))
+    render.show(render.MessageView("Params: " + render._kv(sess.params)))
+
+
+def _track(sess: KernelSession, a: argparse.Namespace) -> None:
+    added = sess.track(a.paths)
+    render.show(render.MessageView("Tracking (saved with every version)", added))
+
+
+def _trust(sess: KernelSession, a: argparse.Namespace) -> None:
+    from .. import trust
+
+    m = sess.get(a.ref)
+    trust.sign(sess.repo().store_dir, m.id)
+    render.show(
+        render.MessageView(f"Trusted version {m.id[:10]}: its pickled objects may now load")
+    )
 
 
 @magics_class
 class VersionMagics(Magics):
-    """Holds the ``%version`` magic; one instance per IPython shell."""
+    """Holds the ``%version`` magic and the kernel's :class:`KernelSession`."""
+
+    def __init__(self, shell: Any) -> None:
+        super().__init__(shell)
+        self.session = KernelSession(shell)
 
     @line_magic
-    def version(self, line: str) -> Any:
+    def version(self, line: str) -> None:
         """Save, list, diff and restore notebook versions. ``%version --help`` for usage."""
         parser = build_parser()
         try:
             args = parser.parse_args(shlex.split(line))
         except _HelpShown:
-            return None
-        except NbVersionError as err:
+            return
+        except (NbVersionError, ValueError) as err:
             print(f"%version: error: {err}")
-            return None
+            return
         if args.command is None:
             parser.print_help()
-            return None
+            return
+        func: Callable[[KernelSession, argparse.Namespace], None] = args.func
         try:
-            return args.func(self.shell, args)
+            func(self.session, args)
         except NbVersionError as err:
             print(f"%version: error: {err}")
-            return None
+
+
+def _complete(magics: VersionMagics) -> Callable[[Any, Any], list[str]]:
+    """Tab completion: subcommands first, then branch and tag names for REF arguments."""
+
+    def complete(_self: Any, event: Any) -> list[str]:
+        words = event.line.split()
+        if len(words) <= 1 or (len(words) == 2 and not event.line.endswith(" ")):
+            return list(SUBCOMMANDS)
+        try:
+            sess = magics.session
+            repo, nid = sess.repo(), sess.notebook_id()
+            return sorted({*repo.branches(nid), *repo.tags(nid), "HEAD"})
+        except Exception:
+            return []
+
+    return complete
 
 
 def load_ipython_extension(ipython: Any) -> None:
-    """Register the magics with this shell (idempotent)."""
-    ipython.register_magics(VersionMagics)
+    """Register the magics with this shell (idempotent) and the tab completer."""
+    magics = VersionMagics(ipython)
+    ipython.register_magics(magics)
+    ipython.set_hook("complete_command", _complete(magics), str_key="%version")
+    from . import api
+
+    api._bind(magics.session)
 
 
 def unload_ipython_extension(ipython: Any) -> None:

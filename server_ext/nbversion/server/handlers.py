@@ -1,7 +1,9 @@
 """Tornado handlers for ``/nbversion/api/``: validate, authorize, call the service, answer JSON.
 
 Every verb is ``@web.authenticated`` then ``@authorized``; ``auth_resource`` names the
-permission a jupyter_server ``Authorizer`` is asked about.
+permission a jupyter_server ``Authorizer`` is asked about (GET needs ``read``, POST and
+DELETE need ``write``). Errors are :class:`NbVersionError` subclasses, turned into a JSON
+body ``{message, reason}`` with their HTTP status in one place (:func:`maps_errors`).
 """
 
 from __future__ import annotations
@@ -13,67 +15,288 @@ from typing import Any, TypeVar
 
 from jupyter_server.auth.decorator import authorized
 from jupyter_server.base.handlers import APIHandler
+from jupyter_server.utils import url_path_join
 from tornado import web
 
-from .. import __version__
-from ..errors import NbVersionError
+from ..errors import InvalidInput, NbVersionError
+from ..service import VersionService
+from ..service.jobs import Job
 
 AUTH_RESOURCE = "nbversion"
-
+MAX_BODY = 1_000_000
 F = TypeVar("F", bound=Callable[..., Awaitable[Any]])
 
 
 def maps_errors(method: F) -> F:
-    """Turn an :class:`NbVersionError` into ``HTTPError`` with its status and message."""
+    """Answer an :class:`NbVersionError` with its status and ``{message, reason}``."""
 
     @wraps(method)
-    async def wrapper(self: APIHandler, *args: Any, **kwargs: Any) -> Any:
+    async def wrapper(self: NbVersionHandler, *args: Any, **kwargs: Any) -> Any:
         try:
             return await method(self, *args, **kwargs)
         except NbVersionError as err:
-            raise web.HTTPError(err.http_status, reason=str(err).splitlines()[0][:200]) from err
+            self.log.info("nbversion: %s %s -> %s %s", self.request.method, self.request.path,
+                          err.http_status, err)  # fmt: skip
+            self.set_status(err.http_status)
+            self.set_header("Content-Type", "application/json")
+            self.finish(json.dumps({"message": str(err), "reason": type(err).__name__}))
+            return None
 
     return wrapper  # type: ignore[return-value]
 
 
 class NbVersionHandler(APIHandler):
-    """Base class: JSON helpers and the shared project root."""
+    """Base class: JSON helpers, argument parsing and the shared service."""
 
     auth_resource = AUTH_RESOURCE
 
     @property
-    def project_root(self) -> str:
-        return str(self.settings["nbversion_root"])
+    def service(self) -> VersionService:
+        return self.settings["nbversion_service"]  # type: ignore[no-any-return]
 
     def write_json(self, payload: Any, status: int = 200) -> None:
         self.set_status(status)
         self.set_header("Content-Type", "application/json")
         self.finish(json.dumps(payload))
 
+    def body(self) -> dict[str, Any]:
+        raw = self.request.body or b"{}"
+        if len(raw) > MAX_BODY:
+            raise InvalidInput(f"request body larger than {MAX_BODY} bytes")
+        try:
+            data = json.loads(raw)
+        except ValueError as err:
+            raise InvalidInput(f"request body is not JSON: {err}") from None
+        if not isinstance(data, dict):
+            raise InvalidInput("request body must be a JSON object")
+        return data
+
+    def arg(self, name: str) -> str | None:
+        value = self.get_query_argument(name, None)
+        return value or None
+
+    def required_arg(self, name: str) -> str:
+        value = self.get_query_argument(name, None)
+        if not value:
+            raise InvalidInput(f"query parameter {name!r} is required")
+        return value
+
+    def int_arg(self, name: str, default: int | None) -> int | None:
+        raw = self.get_query_argument(name, None)
+        if raw is None or raw == "":
+            return default
+        try:
+            return int(raw)
+        except ValueError:
+            raise InvalidInput(f"query parameter {name!r} must be an integer") from None
+
+    def api_url(self, *parts: str) -> str:
+        return url_path_join(self.base_url, "nbversion", "api", *parts)
+
+    def write_job(self, job: Job, location_when_done: str | None) -> None:
+        """201/200 with the result when the job is over, 202 + Location of the job otherwise."""
+        payload = job.to_dict()
+        if job.state == "done":
+            if location_when_done:
+                self.set_header("Location", location_when_done)
+                self.write_json(payload, 201)
+            else:
+                self.write_json(payload, 200)
+        elif job.state == "failed" and job.error:
+            self.write_json({"message": job.error["message"], "reason": job.error["reason"],
+                             "job": payload}, int(job.error["status"]))  # fmt: skip
+        else:
+            self.set_header("Location", self.api_url("jobs", job.id))
+            self.write_json(payload, 202)
+
+
+def _required(body: dict[str, Any], name: str) -> str:
+    value = body.get(name)
+    if not isinstance(value, str) or not value:
+        raise InvalidInput(f"field {name!r} must be a non-empty string")
+    return value
+
+
+def _optional(body: dict[str, Any], name: str) -> str | None:
+    return None if body.get(name) is None else _required(body, name)
+
 
 class StatusHandler(NbVersionHandler):
-    """``GET /nbversion/api/status``: package version and where the store lives."""
+    """``GET status``: package version and where the store lives."""
 
     @web.authenticated
     @authorized
     @maps_errors
     async def get(self) -> None:
-        from pathlib import Path
+        self.write_json(await self.service.status())
 
-        root = Path(self.project_root)
-        store = root / ".nbversion"
-        self.write_json(
-            {
-                "version": __version__,
-                "root": str(root),
-                "store": str(store),
-                "store_exists": store.is_dir(),
-            }
-        )
+
+class VersionsHandler(NbVersionHandler):
+    """``GET versions`` lists (paged, searchable); ``POST versions`` saves one."""
+
+    @web.authenticated
+    @authorized
+    @maps_errors
+    async def get(self) -> None:
+        result = await self.service.list_versions(
+            self.arg("path"), self.arg("branch"), self.arg("q"),
+            self.int_arg("offset", 0) or 0, self.int_arg("limit", None),
+        )  # fmt: skip
+        self.write_json(result)
+
+    @web.authenticated
+    @authorized
+    @maps_errors
+    async def post(self) -> None:
+        body = self.body()
+        path = _required(body, "path")
+        message = body.get("message", "")
+        kernel_id = _optional(body, "kernel_id")
+        if not isinstance(message, str):
+            raise InvalidInput("field 'message' must be a string")
+        job = await self.service.save(path, message, kernel_id)
+        done_at = self.api_url("versions", job.result["id"]) if job.state == "done" else None
+        self.write_job(job, done_at)
+
+
+class VersionHandler(NbVersionHandler):
+    """``GET versions/{ref}``: one version's manifest."""
+
+    @web.authenticated
+    @authorized
+    @maps_errors
+    async def get(self, ref: str) -> None:
+        self.write_json(await self.service.get_version(ref, self.arg("path")))
+
+
+class VersionNotebookHandler(NbVersionHandler):
+    """``GET versions/{ref}/notebook``: the notebook JSON stored in a version."""
+
+    @web.authenticated
+    @authorized
+    @maps_errors
+    async def get(self, ref: str) -> None:
+        self.write_json(await self.service.notebook_content(ref))
+
+
+class RestoreHandler(NbVersionHandler):
+    """``POST versions/{ref}/restore``: variables (all or some) and/or notebook, in place."""
+
+    @web.authenticated
+    @authorized
+    @maps_errors
+    async def post(self, ref: str) -> None:
+        body = self.body()
+        path = _required(body, "path")
+        variables = body.get("variables")
+        if variables is not None and not isinstance(variables, list):
+            raise InvalidInput("field 'variables' must be a list of names")
+        flags = {k: body.get(k, False) for k in ("notebook", "trust", "preview")}
+        for k, v in flags.items():
+            if not isinstance(v, bool):
+                raise InvalidInput(f"field {k!r} must be a boolean")
+        job = await self.service.restore(
+            ref, path, _optional(body, "kernel_id"), variables,
+            flags["notebook"], trust_it=flags["trust"], preview=flags["preview"],
+        )  # fmt: skip
+        self.write_job(job, None)
+
+
+class DiffHandler(NbVersionHandler):
+    """``GET diff?a=…&b=…``: what changed between two versions."""
+
+    @web.authenticated
+    @authorized
+    @maps_errors
+    async def get(self) -> None:
+        a, b = self.required_arg("a"), self.required_arg("b")
+        self.write_json(await self.service.diff(a, b, self.arg("path")))
+
+
+class RefsHandler(NbVersionHandler):
+    """``GET refs?path=…``: branches, tags and the checked-out branch of a notebook."""
+
+    @web.authenticated
+    @authorized
+    @maps_errors
+    async def get(self) -> None:
+        path = self.required_arg("path")
+        self.write_json(await self.service.refs(path))
+
+
+class RefKindHandler(NbVersionHandler):
+    """``POST refs/branches`` or ``refs/tags``: create ``{path, name, ref}``."""
+
+    @web.authenticated
+    @authorized
+    @maps_errors
+    async def post(self, kind: str) -> None:
+        body = self.body()
+        path, name = _required(body, "path"), _required(body, "name")
+        ref = _optional(body, "ref") or "HEAD"
+        created = await self.service.create_ref(path, kind, name, ref)
+        self.set_header("Location", self.api_url("refs", kind, name))
+        self.write_json(created, 201)
+
+
+class RefHandler(NbVersionHandler):
+    """``DELETE refs/branches/{name}?path=…`` (or tags)."""
+
+    @web.authenticated
+    @authorized
+    @maps_errors
+    async def delete(self, kind: str, name: str) -> None:
+        path = self.required_arg("path")
+        await self.service.delete_ref(path, kind, name)
+        self.set_status(204)
+        self.finish()
+
+
+class CheckoutHandler(NbVersionHandler):
+    """``POST refs/checkout`` ``{path, branch}``: make a branch the notebook's current one."""
+
+    @web.authenticated
+    @authorized
+    @maps_errors
+    async def post(self) -> None:
+        body = self.body()
+        path, branch = _required(body, "path"), _required(body, "branch")
+        self.write_json(await self.service.checkout(path, branch))
+
+
+class JobHandler(NbVersionHandler):
+    """``GET jobs/{id}`` polls a save/restore; ``DELETE jobs/{id}`` cancels it."""
+
+    @web.authenticated
+    @authorized
+    @maps_errors
+    async def get(self, job_id: str) -> None:
+        self.write_json(self.service.jobs.get(job_id).to_dict())
+
+    @web.authenticated
+    @authorized
+    @maps_errors
+    async def delete(self, job_id: str) -> None:
+        job = await self.service.jobs.cancel(job_id)
+        self.write_json(job.to_dict())
+
+
+_REF = r"([^/?#]+)"
 
 
 def route_table() -> list[tuple[str, type[APIHandler]]]:
     """Routes relative to the server's base URL (ExtensionApp prefixes base_url)."""
+    api = "/nbversion/api"
     return [
-        (r"/nbversion/api/status", StatusHandler),
+        (rf"{api}/status", StatusHandler),
+        (rf"{api}/versions", VersionsHandler),
+        (rf"{api}/versions/{_REF}", VersionHandler),
+        (rf"{api}/versions/{_REF}/notebook", VersionNotebookHandler),
+        (rf"{api}/versions/{_REF}/restore", RestoreHandler),
+        (rf"{api}/diff", DiffHandler),
+        (rf"{api}/refs", RefsHandler),
+        (rf"{api}/refs/checkout", CheckoutHandler),
+        (rf"{api}/refs/(branches|tags)", RefKindHandler),
+        (rf"{api}/refs/(branches|tags)/{_REF}", RefHandler),
+        (rf"{api}/jobs/([0-9a-f]{{32}})", JobHandler),
     ]

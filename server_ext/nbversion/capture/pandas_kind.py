@@ -1,0 +1,190 @@
+"""pandas DataFrame/Series as Arrow buffers, one store buffer per Arrow buffer.
+
+The frame becomes an Arrow table (``Table.from_pandas``: zero-copy for numeric columns;
+its schema carries pandas' own metadata for the index, categoricals, time zones and
+nullable dtypes). Buffer 0 is the serialized schema; then, for each column chunk, its
+raw Arrow buffers (validity, offsets, values) each as its own store buffer. Appending
+rows therefore only extends each buffer: earlier bytes keep their place, so a chunked
+store dedups them. Nested or extension-typed chunks go as a one-column IPC stream.
+Frames Arrow would not give back unchanged (object dtypes, duplicate labels, ...) are
+declined and fall through to pickle; a zero-row decode at encode time checks dtypes.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .base import Buffers, Encoded, Serializer, json_number, qualified_name
+
+_FRAMES = frozenset({"pandas.DataFrame", "pandas.core.frame.DataFrame"})
+_SERIESES = frozenset({"pandas.Series", "pandas.core.series.Series"})
+_SERIES_COLUMN = "__nbversion_series__"
+_NAME_TYPES = (str, int, float, bool, type(None))
+STATS_MAX_COLUMNS = 50
+STATS_MAX_ROWS = 10_000_000
+
+
+class PandasSerializer(Serializer):
+    """``pandas`` kind: exact DataFrame and Series types (subclasses go to pickle)."""
+
+    kind = "pandas"
+
+    def matches(self, obj: Any) -> bool:
+        return qualified_name(type(obj)) in _FRAMES | _SERIESES
+
+    def encode(self, obj: Any) -> Encoded | None:
+        import pyarrow as pa
+
+        series = qualified_name(type(obj)) in _SERIESES
+        meta: dict[str, Any] = {"series": series}
+        if series:
+            if type(obj.name) not in _NAME_TYPES:
+                return None
+            meta["name"] = obj.name
+            df = obj.to_frame(name=_SERIES_COLUMN)
+        else:
+            df = obj
+        if not _arrow_friendly(df):
+            return None
+        try:
+            meta["attrs"] = json.loads(json.dumps(obj.attrs)) if obj.attrs else {}
+            table = pa.Table.from_pandas(df, preserve_index=None)
+            if not _same_layout(df, table.slice(0, 0).to_pandas()):
+                return None
+        except (pa.ArrowException, TypeError, ValueError):
+            return None
+        if meta["attrs"] != obj.attrs:
+            return None
+        buffers: list[memoryview] = [memoryview(table.schema.serialize())]
+        meta["columns"] = [
+            [_encode_chunk(chunk, buffers) for chunk in column.chunks] for column in table.columns
+        ]
+        return Encoded(
+            kind=self.kind,
+            meta=meta,
+            buffers=buffers,
+            type_name=qualified_name(type(obj)),
+            summary=_summary(obj, series),
+            stats=frame_stats(obj),
+            needs_trust=False,
+        )
+
+    def decode(
+        self, kind: str, meta: dict[str, Any], buffers: Buffers, *, allow_untrusted: bool
+    ) -> Any:
+        import pyarrow as pa
+
+        schema = pa.ipc.read_schema(pa.py_buffer(buffers[0]))
+        columns = [
+            pa.chunked_array(
+                [_decode_chunk(node, field.type, buffers) for node in chunks], type=field.type
+            )
+            for field, chunks in zip(schema, meta["columns"], strict=True)
+        ]
+        df = pa.Table.from_arrays(columns, schema=schema).to_pandas()
+        if meta["series"]:
+            out = df[_SERIES_COLUMN]
+            out.name = meta["name"]
+        else:
+            out = df
+        out.attrs.update(meta.get("attrs") or {})
+        return out
+
+
+def _arrow_friendly(df: Any) -> bool:
+    """Cheap checks for what Arrow cannot keep: object dtypes and duplicate labels."""
+    ix = df.index
+    levels = list(ix.levels) if hasattr(ix, "levels") else [ix]
+    dtypes = [*df.dtypes, *(level.dtype for level in levels)]
+    return bool(df.columns.is_unique) and not any(str(d) == "object" for d in dtypes)
+
+
+def _same_layout(df: Any, probe: Any) -> bool:
+    """A zero-row decode has the same dtypes, column labels and index kind as ``df``."""
+    ix, pix = df.index, probe.index
+    if type(ix) is not type(pix):
+        return False
+    # A RangeIndex is kept as metadata, restored (with its name) only at full length.
+    if type(ix).__name__ != "RangeIndex" and list(ix.names) != list(pix.names):
+        return False
+    same_index = (
+        list(ix.dtypes) == list(pix.dtypes) if hasattr(ix, "levels") else ix.dtype == pix.dtype
+    )
+    return bool(same_index and probe.dtypes.equals(df.dtypes) and probe.columns.equals(df.columns))
+
+
+def _encode_chunk(arr: Any, buffers: list[memoryview]) -> dict[str, Any]:
+    """Describe one Arrow array chunk and append its buffers; IPC for complex layouts."""
+    import pyarrow as pa
+
+    tp = arr.type
+    flat = not pa.types.is_nested(tp) and not isinstance(tp, pa.ExtensionType)
+    own = arr.buffers()
+    if flat and arr.offset == 0 and len(own) == tp.num_buffers:
+        node: dict[str, Any] = {"len": len(arr), "nulls": arr.null_count, "bufs": []}
+        for buf in own:
+            if buf is None:
+                node["bufs"].append(-1)
+            else:
+                node["bufs"].append(len(buffers))
+                buffers.append(memoryview(buf))
+        if pa.types.is_dictionary(tp):
+            node["dict"] = _encode_chunk(arr.dictionary, buffers)
+        if "dict" not in node or "ipc" not in node["dict"]:
+            return node
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, pa.schema([pa.field("c", tp)])) as writer:
+        writer.write_batch(pa.record_batch([arr], names=["c"]))
+    buffers.append(memoryview(sink.getvalue()))
+    return {"ipc": len(buffers) - 1}
+
+
+def _decode_chunk(node: dict[str, Any], tp: Any, buffers: Buffers) -> Any:
+    import pyarrow as pa
+
+    if "ipc" in node:
+        table = pa.ipc.open_stream(pa.py_buffer(buffers[node["ipc"]])).read_all()
+        return table.column(0).combine_chunks()
+    bufs = [None if i < 0 else pa.py_buffer(buffers[i]) for i in node["bufs"]]
+    if pa.types.is_dictionary(tp):
+        indices = pa.Array.from_buffers(tp.index_type, node["len"], bufs, node["nulls"])
+        dictionary = _decode_chunk(node["dict"], tp.value_type, buffers)
+        return pa.DictionaryArray.from_arrays(indices, dictionary, ordered=tp.ordered)
+    return pa.Array.from_buffers(tp, node["len"], bufs, node["nulls"])
+
+
+def _summary(obj: Any, series: bool) -> str:
+    if series:
+        name = f" {obj.name!r}" if obj.name is not None else ""
+        return f"Series{name} {obj.dtype} ({len(obj)})"
+    return f"DataFrame {obj.shape[0]} × {obj.shape[1]}"  # noqa: RUF001
+
+
+def frame_stats(obj: Any) -> dict[str, Any]:
+    """Shape, dtypes, index, and per-column min/max/mean for a bounded set of numeric columns."""
+    import pandas as pd
+
+    df = obj.to_frame() if isinstance(obj, pd.Series) else obj
+    stats: dict[str, Any] = {
+        "shape": list(obj.shape),
+        "rows": len(df),
+        "nbytes": int(df.memory_usage(index=True, deep=False).sum()),
+        "columns": {str(c): str(t) for c, t in list(df.dtypes.items())[:200]},
+        "index": {"type": type(df.index).__name__, "names": [str(n) for n in df.index.names]},
+    }
+    if len(df) <= STATS_MAX_ROWS:
+        numeric: dict[str, Any] = {}
+        for col, dtype in df.dtypes.items():
+            if len(numeric) >= STATS_MAX_COLUMNS:
+                break
+            if pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype):
+                s = df[col]
+                numeric[str(col)] = {
+                    "min": json_number(s.min()),
+                    "max": json_number(s.max()),
+                    "mean": json_number(s.mean()),
+                    "nulls": int(s.isna().sum()),
+                }
+        stats["numeric"] = numeric
+    return stats

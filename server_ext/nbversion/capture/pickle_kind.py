@@ -1,0 +1,110 @@
+"""The catch-all: pickle protocol 5 with out-of-band buffers, then cloudpickle.
+
+Large buffers (numpy arrays inside any structure) leave the pickle stream as
+``PickleBuffer``s and go to the store without a copy. Anything that refers to
+``__main__`` (functions, classes, instances of classes defined in the notebook)
+is pickled by value with cloudpickle, so it restores into a fresh kernel.
+"""
+
+from __future__ import annotations
+
+import pickle
+import types
+from typing import Any
+
+from .base import Buffers, Encoded, Serializer, as_memoryview, qualified_name, short_repr, writable
+from .errors import Unserializable
+from .unsupported import reason_from_error
+
+_PICKLE_ERRORS = (pickle.PicklingError, TypeError, AttributeError, ValueError, RecursionError)
+
+
+def _dumps(obj: Any, *, cloud: bool) -> tuple[bytes, list[memoryview]]:
+    oob: list[pickle.PickleBuffer] = []
+    if cloud:
+        import cloudpickle
+
+        data = cloudpickle.dumps(obj, protocol=5, buffer_callback=oob.append)
+    else:
+        data = pickle.dumps(obj, protocol=5, buffer_callback=oob.append)
+    return data, [as_memoryview(b.raw()) for b in oob]
+
+
+class PickleSerializer(Serializer):
+    """Pickle (then cloudpickle) anything; decoding runs arbitrary code, so it needs trust."""
+
+    kind = "pickle"
+    extra_kinds = ("cloudpickle",)
+    always_needs_trust = True
+
+    def matches(self, obj: Any) -> bool:
+        return True
+
+    def encode(self, obj: Any) -> Encoded:
+        kind = "pickle"
+        first_error: BaseException | None = None
+        try:
+            stream, oob = _dumps(obj, cloud=False)
+            # Cheap scan of the small in-band stream: a reference to __main__ would not
+            # resolve in a fresh kernel, so such values go by value through cloudpickle.
+            if b"__main__" in stream:
+                kind = "cloudpickle"
+        except _PICKLE_ERRORS as err:
+            first_error, kind = err, "cloudpickle"
+        if kind == "cloudpickle":
+            try:
+                stream, oob = _dumps(obj, cloud=True)
+            except _PICKLE_ERRORS as err:
+                raise Unserializable(
+                    reason_from_error(first_error or err), qualified_name(type(obj))
+                ) from err
+        return Encoded(
+            kind=kind,
+            meta={"protocol": 5, "out_of_band": len(oob)},
+            buffers=[memoryview(stream), *oob],
+            type_name=qualified_name(type(obj)),
+            summary=summarize(obj),
+            stats=basic_stats(obj),
+            needs_trust=True,
+        )
+
+    def decode(
+        self, kind: str, meta: dict[str, Any], buffers: Buffers, *, allow_untrusted: bool
+    ) -> Any:
+        if kind == "cloudpickle":
+            import cloudpickle  # noqa: F401  (its reconstructors must be importable)
+        stream, *oob = buffers
+        return pickle.loads(stream, buffers=[writable(b) for b in oob])
+
+
+def summarize(obj: Any) -> str:
+    """One short line describing any value."""
+    tp = type(obj).__name__
+    if isinstance(obj, types.FunctionType):
+        return f"function {obj.__qualname__}"
+    if isinstance(obj, type):
+        return f"class {obj.__qualname__}"
+    if isinstance(obj, str | bytes):
+        return f"{tp} ({len(obj)} chars)" if isinstance(obj, str) else f"{tp} ({len(obj)} bytes)"
+    if isinstance(obj, dict):
+        return f"{tp} ({len(obj)} keys)"
+    if isinstance(obj, list | tuple | set | frozenset):
+        return f"{tp} of {len(obj)}"
+    if obj is None or isinstance(obj, bool | int | float | complex):
+        return short_repr(obj, 80)
+    return f"{tp} object"
+
+
+def basic_stats(obj: Any) -> dict[str, Any]:
+    """Cheap JSON-able facts for diffs: len/keys of containers, repr of small scalars."""
+    stats: dict[str, Any] = {"type": qualified_name(type(obj))}
+    if obj is None or isinstance(obj, bool | int | float | complex | str | bytes):
+        stats["repr"] = short_repr(obj)
+    if isinstance(obj, str | bytes | list | tuple | set | frozenset | dict):
+        stats["len"] = len(obj)
+    if isinstance(obj, dict):
+        stats["keys"] = [short_repr(k, 80) for k in list(obj)[:50]]
+    if isinstance(obj, types.FunctionType | type):
+        stats["qualname"] = obj.__qualname__
+        stats["module"] = obj.__module__
+    return stats

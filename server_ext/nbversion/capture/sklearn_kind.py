@@ -1,0 +1,93 @@
+"""scikit-learn estimators via skops: a zip of JSON and arrays that loads without pickle.
+
+skops only instantiates types it was told to trust. We trust types from sklearn, numpy
+and scipy; an estimator that holds other types (a custom transformer, xgboost) is still
+saved with skops but marked ``needs_trust``, and ``decode`` refuses it without trust.
+Estimators that refer to ``__main__`` (a lambda in a FunctionTransformer) decline, since
+skops stores functions by name only; pickle/cloudpickle then saves them by value.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .base import Buffers, Encoded, Serializer, json_safe, qualified_name, short_repr, type_names
+from .errors import UntrustedPickle
+
+TRUSTED_PREFIXES = ("sklearn.", "numpy.", "scipy.")
+_BASE = "sklearn.base.BaseEstimator"
+
+
+def _untrusted(types: list[str]) -> list[str]:
+    return [t for t in types if not t.startswith(TRUSTED_PREFIXES)]
+
+
+class SklearnSerializer(Serializer):
+    """``sklearn`` kind: any ``BaseEstimator`` subclass (matched by MRO name)."""
+
+    kind = "sklearn"
+
+    def matches(self, obj: Any) -> bool:
+        return _BASE in type_names(obj)
+
+    def encode(self, obj: Any) -> Encoded | None:
+        import skops.io as sio
+
+        try:
+            data = sio.dumps(obj)
+            types = sio.get_untrusted_types(data=data)
+        except Exception:  # skops cannot handle every estimator; pickle will
+            return None
+        if any(t.startswith("__main__.") or "<lambda>" in t or "<locals>" in t for t in types):
+            return None
+        foreign = _untrusted(types)
+        return Encoded(
+            kind=self.kind,
+            meta={"format": "skops", "untrusted_types": foreign},
+            buffers=[memoryview(data)],
+            type_name=qualified_name(type(obj)),
+            summary=short_repr(obj, 120).replace("\n", " "),
+            stats=estimator_stats(obj),
+            needs_trust=bool(foreign),
+        )
+
+    def decode(
+        self, kind: str, meta: dict[str, Any], buffers: Buffers, *, allow_untrusted: bool
+    ) -> Any:
+        import skops.io as sio
+
+        data = b"".join(bytes(b) for b in buffers)
+        # Recomputed from the data itself: meta could have been edited.
+        types = sio.get_untrusted_types(data=data)
+        foreign = _untrusted(types)
+        if foreign and not allow_untrusted:
+            raise UntrustedPickle(
+                kind, "it holds types from outside sklearn: " + ", ".join(foreign)
+            )
+        return sio.loads(data, trusted=types)
+
+
+def estimator_stats(est: Any) -> dict[str, Any]:
+    """Class, hyperparameters (JSON-safe) and a summary of fitted attributes."""
+    stats: dict[str, Any] = {"class": qualified_name(type(est))}
+    try:
+        stats["params"] = {k: json_safe(v) for k, v in est.get_params(deep=False).items()}
+    except Exception as err:  # a broken get_params must not break a save
+        stats["params_error"] = short_repr(err)
+    fitted: dict[str, Any] = {}
+    for name, value in vars(est).items():
+        if name.endswith("_") and not name.startswith("_"):
+            shape = getattr(value, "shape", None)
+            if shape is not None:
+                fitted[name] = {"shape": list(shape), "dtype": str(getattr(value, "dtype", ""))}
+            elif isinstance(value, list | tuple):
+                fitted[name] = {"len": len(value)}
+            else:
+                fitted[name] = json_safe(value)
+        if len(fitted) >= 50:
+            break
+    stats["fitted"] = bool(fitted)
+    stats["fitted_attributes"] = fitted
+    n_params = sum(int(v.size) for v in vars(est).values() if type(v).__module__ == "numpy")
+    stats["parameter_count"] = n_params
+    return stats

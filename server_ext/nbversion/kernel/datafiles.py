@@ -1,0 +1,72 @@
+"""Tracked data files and folders: stored by content, DVC-style, beside the variables.
+
+A file whose size and mtime match the previous version's record reuses that record
+without being read; otherwise it is memory-mapped and chunked into the store (identical
+chunks are stored once, so a grown log file only adds its new tail chunks).
+"""
+
+from __future__ import annotations
+
+import mmap
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from ..store import Repository
+
+SKIP_DIRS = {".nbversion", ".git", "__pycache__", ".ipynb_checkpoints", "node_modules"}
+
+
+def _files(root: Path, rel: str) -> Iterator[tuple[str, Path]]:
+    target = root / rel
+    if target.is_file():
+        yield rel, target
+        return
+    for dirpath, dirnames, filenames in os.walk(target):
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
+        for name in sorted(filenames):
+            full = Path(dirpath) / name
+            yield full.relative_to(root).as_posix(), full
+
+
+def _store_file(repo: Repository, path: Path) -> str:
+    with path.open("rb") as f:
+        size = os.fstat(f.fileno()).st_size
+        if size == 0:
+            return repo.objects.put_buffer(b"")
+        with mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+            view = memoryview(mm)
+            try:
+                return repo.objects.put_buffer(view)
+            finally:
+                view.release()
+
+
+def capture_data_files(
+    repo: Repository, tracked: Iterable[str], previous: dict[str, dict[str, Any]]
+) -> dict[str, dict[str, Any]]:
+    """Records for every file under the tracked paths (and those tracked before)."""
+    roots = set(tracked) | {str(r["tracked_as"]) for r in previous.values() if "tracked_as" in r}
+    out: dict[str, dict[str, Any]] = {}
+    for root_rel in sorted(roots):
+        if not (repo.root / root_rel).exists():
+            continue  # deleted since: the version records its absence
+        for rel, full in _files(repo.root, root_rel):
+            st = full.stat()
+            old = previous.get(rel)
+            if old and old.get("size") == st.st_size and old.get("mtime_ns") == st.st_mtime_ns:
+                out[rel] = dict(old, tracked_as=root_rel)
+                continue
+            out[rel] = {
+                "oid": _store_file(repo, full),
+                "size": st.st_size,
+                "mtime_ns": st.st_mtime_ns,
+                "tracked_as": root_rel,
+            }
+    return out
+
+
+def tracked_roots(data_files: dict[str, dict[str, Any]]) -> set[str]:
+    """The paths the user tracked, recovered from a version's data file records."""
+    return {str(r["tracked_as"]) for r in data_files.values() if "tracked_as" in r}

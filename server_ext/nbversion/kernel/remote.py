@@ -1,0 +1,94 @@
+"""Entry points the server calls inside the user's kernel (via a silent execute request).
+
+Each function takes plain arguments and returns a JSON string, so the server can read the
+answer from ``user_expressions`` without leaving any name in the user's namespace. Progress
+is printed as ``NBVERSION-PROGRESS {json}`` lines on stdout, which belong to the silent
+request and so never show in the notebook; the server turns them into job progress.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import asdict
+from typing import Any
+
+from ..errors import NbVersionError
+from .session import KernelSession
+
+PROGRESS_PREFIX = "NBVERSION-PROGRESS "
+
+
+def _session(notebook: str) -> KernelSession:
+    from IPython import get_ipython
+
+    from . import api
+
+    ip = get_ipython()
+    if "version" not in ip.magics_manager.magics["line"]:
+        ip.extension_manager.load_extension("nbversion")
+    sess = api.session()
+    sess.set_notebook(notebook)
+    return sess
+
+
+def _progress(done: int, total: int, name: str) -> None:
+    sys.stdout.write(
+        PROGRESS_PREFIX + json.dumps({"done": done, "total": total, "item": name}) + "\n"
+    )
+    sys.stdout.flush()
+
+
+def _answer(work: Any) -> str:
+    try:
+        return json.dumps({"ok": True, "result": work()})
+    except NbVersionError as err:
+        return json.dumps(
+            {
+                "ok": False,
+                "error": type(err).__name__,
+                "status": err.http_status,
+                "message": str(err),
+            }
+        )
+
+
+def save(notebook: str, message: str) -> str:
+    """Save the notebook and this kernel's state; answers the manifest and capture summary."""
+
+    def work() -> dict[str, Any]:
+        res = _session(notebook).save(message, progress=_progress)
+        return {
+            "version": res.manifest.to_dict(),
+            "id": res.manifest.id,
+            "written": res.capture.written,
+            "reused": res.capture.reused,
+            "bytes_written": res.capture.bytes_written,
+            "seconds": res.seconds,
+        }
+
+    return _answer(work)
+
+
+def preview_restore(notebook: str, ref: str, names: list[str] | None) -> str:
+    """What a restore would do to the live namespace, without doing it."""
+
+    def work() -> dict[str, Any]:
+        from . import snapshot
+
+        sess = _session(notebook)
+        m = sess.get(ref)
+        plan = snapshot.plan_restore(sess.shell.user_ns, m.variables, names)
+        return {"id": m.id, "plan": plan}
+
+    return _answer(work)
+
+
+def restore(notebook: str, ref: str, names: list[str] | None, trust_it: bool) -> str:
+    """Restore variables in place (all, or ``names``)."""
+
+    def work() -> dict[str, Any]:
+        m, res, _ = _session(notebook).restore(ref, names, trust_it=trust_it, progress=_progress)
+        return {"id": m.id, **asdict(res)}
+
+    return _answer(work)

@@ -1,0 +1,191 @@
+"""Rich output of the magic: HTML tables in JupyterLab, plain text everywhere else.
+
+Each view is an object with ``_repr_html_`` and ``__repr__``; IPython's display system
+picks the richest format the front end understands.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from typing import Any
+
+from ..store.manifest import Manifest
+
+
+def show(view: object) -> None:
+    """Display a view with IPython's rich display (HTML where supported, text elsewhere)."""
+    from IPython.display import display
+
+    display(view)  # type: ignore[no-untyped-call]
+
+
+def _short(vid: str | None) -> str:
+    return vid[:10] if vid else "-"
+
+
+def _when(manifest: Manifest) -> str:
+    return manifest.created.replace("T", " ")[:19]
+
+
+def _fmt_value(v: Any) -> str:
+    if isinstance(v, float):
+        return f"{v:.6g}"
+    return str(v)
+
+
+def _kv(d: dict[str, Any]) -> str:
+    return ", ".join(f"{k}={_fmt_value(v)}" for k, v in sorted(d.items()))
+
+
+def _size(n: int) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024  # type: ignore[assignment]
+    return f"{n} B"  # pragma: no cover
+
+
+def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], cls: str) -> str:
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in headers)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>" for row in rows
+    )
+    return (
+        f'<table class="nbversion {cls}"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{body}</tbody></table>"
+    )
+
+
+def _text_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(headers)]
+    widths = [min(w, 60) for w in widths]
+
+    def line(cells: Sequence[str]) -> str:
+        return "  ".join(c[:w].ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
+
+    return "\n".join([line(headers), line(["-" * w for w in widths])] + [line(r) for r in rows])
+
+
+class LogView:
+    """``%version log``: newest first, with branch, message, variable count and metrics."""
+
+    HEADERS = ("version", "when", "branch", "message", "vars", "metrics")
+
+    def __init__(self, versions: Sequence[Manifest], head: str | None) -> None:
+        self.versions = versions
+        self.head = head
+
+    def rows(self) -> list[list[str]]:
+        return [
+            [
+                ("* " if m.id == self.head else "  ") + _short(m.id),
+                _when(m),
+                m.branch,
+                m.message,
+                str(len(m.variables)),
+                _kv(m.metrics),
+            ]
+            for m in self.versions
+        ]
+
+    def _repr_html_(self) -> str:
+        if not self.versions:
+            return "<p>No versions yet: <code>%version save -m 'message'</code> saves one.</p>"
+        return _table(self.HEADERS, self.rows(), "nbversion-log")
+
+    def __repr__(self) -> str:
+        if not self.versions:
+            return "No versions yet: `%version save -m 'message'` saves one."
+        return _text_table(self.HEADERS, self.rows())
+
+
+class VersionView:
+    """``%version show REF`` and the answer to a save: one version in detail."""
+
+    def __init__(self, m: Manifest, note: str = "") -> None:
+        self.m = m
+        self.note = note
+
+    def _facts(self) -> list[tuple[str, str]]:
+        m = self.m
+        env = m.environment or {}
+        git = env.get("git") or {}
+        facts = [
+            ("version", m.id),
+            ("branch", m.branch),
+            ("parents", ", ".join(_short(p) for p in m.parents) or "-"),
+            ("message", m.message),
+            ("author", f"{m.author.get('name', '')} <{m.author.get('email', '')}>"),
+            ("created", m.created),
+            ("notebook", m.notebook_path),
+        ]
+        if m.params:
+            facts.append(("params", _kv(m.params)))
+        if m.metrics:
+            facts.append(("metrics", _kv(m.metrics)))
+        if env.get("python"):
+            py = env["python"]
+            facts.append(("python", str(py.get("version", py) if isinstance(py, dict) else py)))
+        if git:
+            dirty = " (dirty)" if git.get("dirty") else ""
+            facts.append(
+                ("git", f"{str(git.get('commit', ''))[:10]} {git.get('branch', '')}{dirty}")
+            )
+        if m.data_files:
+            facts.append(("data files", ", ".join(sorted(m.data_files))))
+        return facts
+
+    def _var_rows(self) -> list[list[str]]:
+        rows = []
+        for name, v in sorted(self.m.variables.items()):
+            summary = v.get("summary", "")
+            if v.get("alias_of"):
+                summary = f"same object as {v['alias_of']}"
+            rows.append([name, v.get("type", ""), summary, _size(int(v.get("size", 0)))])
+        return rows
+
+    def _skipped_rows(self) -> list[list[str]]:
+        return [[s["name"], s.get("type", ""), s.get("reason", "")] for s in self.m.skipped]
+
+    def _repr_html_(self) -> str:
+        parts = [f"<p>{html.escape(self.note)}</p>"] if self.note else []
+        parts.append(_table(("", ""), [list(f) for f in self._facts()], "nbversion-facts"))
+        if self.m.variables:
+            parts.append(
+                _table(("variable", "type", "summary", "size"), self._var_rows(), "nbversion-vars")
+            )
+        if self.m.skipped:
+            parts.append("<p>Not saved:</p>")
+            parts.append(
+                _table(("variable", "type", "reason"), self._skipped_rows(), "nbversion-skipped")
+            )
+        return "\n".join(parts)
+
+    def __repr__(self) -> str:
+        parts = [self.note] if self.note else []
+        parts += [f"{k}: {v}" for k, v in self._facts()]
+        if self.m.variables:
+            parts += ["", _text_table(("variable", "type", "summary", "size"), self._var_rows())]
+        if self.m.skipped:
+            parts += [
+                "",
+                "Not saved:",
+                _text_table(("variable", "type", "reason"), self._skipped_rows()),
+            ]
+        return "\n".join(parts)
+
+
+class MessageView:
+    """A short confirmation with optional bullet lines."""
+
+    def __init__(self, title: str, lines: Sequence[str] = ()) -> None:
+        self.title = title
+        self.lines = list(lines)
+
+    def _repr_html_(self) -> str:
+        items = "".join(f"<li>{html.escape(x)}</li>" for x in self.lines)
+        return f"<p>{html.escape(self.title)}</p>" + (f"<ul>{items}</ul>" if items else "")
+
+    def __repr__(self) -> str:
+        return "\n".join([self.title] + [f"  - {x}" for x in self.lines])

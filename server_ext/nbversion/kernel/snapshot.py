@@ -1,0 +1,235 @@
+"""Capture the kernel's variables into the store, and restore them, as diffs.
+
+The cheap hash finds change, the strong one names content: every encoded variable gets an
+xxh3-128 fingerprint over its kind, metadata and buffers (~14 GB/s). A variable whose
+fingerprint matches the one recorded at the previous save reuses that record: it is
+neither re-hashed with BLAKE3 nor re-written. Restore is a diff too: a saved variable
+whose fingerprint matches the live value is left alone.
+
+Objects reachable from several names are saved once (the later names record
+``alias_of``) and restored as one object, so aliasing survives a round trip.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, MutableMapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import xxhash
+
+from ..capture import Encoded, Unserializable, decode, encode, is_capturable_name
+from ..store.objects import ObjectStore
+
+#: What a progress callback receives: (bytes done, bytes total, current variable name).
+Progress = Callable[[int, int, str], None]
+
+
+def fingerprint(enc: Encoded) -> str:
+    """xxh3-128 over kind, meta and buffers: equal fingerprints mean equal content."""
+    h = xxhash.xxh3_128()
+    h.update(enc.kind.encode())
+    h.update(json.dumps(enc.meta, sort_keys=True, default=str).encode())
+    for buf in enc.buffers:
+        h.update(len(buf).to_bytes(8, "little"))
+        h.update(buf)
+    return h.hexdigest()
+
+
+@dataclass
+class CaptureResult:
+    """Manifest-ready variable records, skipped names with reasons, and what was written."""
+
+    variables: dict[str, dict[str, Any]] = field(default_factory=dict)
+    skipped: list[dict[str, str]] = field(default_factory=list)
+    written: list[str] = field(default_factory=list)
+    reused: list[str] = field(default_factory=list)
+    bytes_written: int = 0
+
+
+def capture(
+    namespace: MutableMapping[str, Any],
+    objects: ObjectStore,
+    previous: dict[str, dict[str, Any]] | None = None,
+    *,
+    names: Iterable[str] | None = None,
+    verify: bool = False,
+    progress: Progress | None = None,
+) -> CaptureResult:
+    """Encode every capturable variable of ``namespace`` and store what changed.
+
+    ``previous`` maps names to the records of the last version (for reuse); ``verify``
+    ignores it and rewrites every object (objects already present are still not rewritten).
+    """
+    previous = {} if verify else (previous or {})
+    result = CaptureResult()
+    seen: dict[int, str] = {}
+    candidates = sorted(names if names is not None else list(namespace))
+    encoded: list[tuple[str, Any, Encoded]] = []
+    for name in candidates:
+        if name not in namespace:
+            continue
+        value = namespace[name]
+        if not is_capturable_name(name, value):
+            continue
+        if id(value) in seen:
+            encoded.append((name, value, _ALIAS))
+            continue
+        seen[id(value)] = name
+        try:
+            enc = encode(value)
+        except Unserializable as err:
+            result.skipped.append(
+                {"name": name, "type": _type_name(value), "reason": err.reason or str(err)}
+            )
+            continue
+        except Exception as err:  # a third-party __reduce__ may raise anything
+            result.skipped.append(
+                {"name": name, "type": _type_name(value), "reason": f"{type(err).__name__}: {err}"}
+            )
+            continue
+        encoded.append((name, value, enc))
+
+    total = sum(sum(len(b) for b in e.buffers) for _, _, e in encoded if e is not _ALIAS)
+    done = 0
+    for name, _value, enc in encoded:
+        if enc is _ALIAS:
+            continue
+        fp = fingerprint(enc)
+        old = previous.get(name)
+        size = sum(len(b) for b in enc.buffers)
+        if old is not None and old.get("fingerprint") == fp and "alias_of" not in old:
+            result.variables[name] = dict(old)
+            result.reused.append(name)
+        else:
+            header = {"kind": enc.kind, "meta": enc.meta}
+            buffers = [objects.put_buffer(b) for b in enc.buffers]
+            result.variables[name] = {
+                "oid": objects.put_json(header),
+                "buffers": buffers,
+                "kind": enc.kind,
+                "type": enc.type_name,
+                "summary": enc.summary,
+                "size": size,
+                "stats": enc.stats,
+                "needs_trust": enc.needs_trust,
+                "fingerprint": fp,
+            }
+            result.written.append(name)
+            result.bytes_written += size
+        done += size
+        if progress is not None:
+            progress(done, total, name)
+
+    for name, value, enc in encoded:
+        if enc is _ALIAS:
+            target = seen[id(value)]
+            if target in result.variables:
+                result.variables[name] = {**result.variables[target], "alias_of": target}
+    return result
+
+
+@dataclass
+class RestoreResult:
+    """What a restore did to the live namespace."""
+
+    restored: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)
+
+
+def live_fingerprint(value: Any) -> str | None:
+    """Fingerprint of a live value, or None when it cannot be encoded."""
+    try:
+        return fingerprint(encode(value))
+    except Exception:
+        return None
+
+
+def plan_restore(
+    namespace: MutableMapping[str, Any],
+    variables: dict[str, dict[str, Any]],
+    names: Iterable[str] | None = None,
+) -> dict[str, list[str]]:
+    """Preview a restore: which names would be loaded, left alone or removed."""
+    wanted = set(variables) if names is None else set(names)
+    plan: dict[str, list[str]] = {"restore": [], "unchanged": [], "remove": [], "missing": []}
+    for name in sorted(wanted):
+        rec = variables.get(name)
+        if rec is None:
+            plan["missing"].append(name)
+        elif name in namespace and live_fingerprint(namespace[name]) == rec.get("fingerprint"):
+            plan["unchanged"].append(name)
+        else:
+            plan["restore"].append(name)
+    if names is None:
+        for name in sorted(namespace):
+            if name not in variables and is_capturable_name(name, namespace[name]):
+                plan["remove"].append(name)
+    return plan
+
+
+def restore(
+    namespace: MutableMapping[str, Any],
+    variables: dict[str, dict[str, Any]],
+    objects: ObjectStore,
+    *,
+    names: Iterable[str] | None = None,
+    allow_untrusted: bool = False,
+    skipped_names: Iterable[str] = (),
+    progress: Progress | None = None,
+) -> RestoreResult:
+    """Put saved variables back into ``namespace``, loading only those that differ.
+
+    With ``names=None`` the namespace is made to match the version: capturable names the
+    version does not have are removed (names the version skipped are kept). Nothing is
+    assigned until every requested variable has decoded, so a failure leaves the
+    namespace as it was.
+    """
+    plan = plan_restore(namespace, variables, names)
+    result = RestoreResult(unchanged=plan["unchanged"])
+    for name in plan["missing"]:
+        result.failed[name] = "not in this version"
+    loaded: dict[str, Any] = {}
+    by_oid: dict[str, Any] = {}
+    total = sum(int(variables[n].get("size", 0)) for n in plan["restore"])
+    done = 0
+    order = sorted(plan["restore"], key=lambda n: "alias_of" in variables[n])
+    for name in order:
+        rec = variables[name]
+        key = rec["oid"] + ":" + ",".join(rec.get("buffers", []))
+        if key in by_oid:
+            loaded[name] = by_oid[key]
+            continue
+        header = objects.get_json(rec["oid"])
+        buffers = [objects.get_buffer(b) for b in rec.get("buffers", [])]
+        value = decode(header["kind"], header["meta"], buffers, allow_untrusted=allow_untrusted)
+        by_oid[key] = value
+        loaded[name] = value
+        done += int(rec.get("size", 0))
+        if progress is not None:
+            progress(done, total, name)
+    # aliases of an unchanged variable must point at the live object, not a new copy
+    for name in list(loaded):
+        target = variables[name].get("alias_of")
+        if target and target in plan["unchanged"]:
+            loaded[name] = namespace[target]
+    namespace.update(loaded)
+    result.restored = sorted(loaded)
+    keep = set(skipped_names)
+    for name in plan["remove"]:
+        if name not in keep:
+            del namespace[name]
+            result.removed.append(name)
+    return result
+
+
+def _type_name(value: Any) -> str:
+    t = type(value)
+    return f"{t.__module__}.{t.__qualname__}"
+
+
+#: Marks "same object as an earlier name" while capturing (never stored).
+_ALIAS: Any = object()

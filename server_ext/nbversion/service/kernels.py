@@ -1,0 +1,140 @@
+"""Talk to the user's kernel through the server's kernel manager (silent execute requests).
+
+The request runs ``nbversion.kernel.remote.<func>(...)`` and reads its JSON answer from
+``user_expressions``: no name lands in the user's namespace, the execution count does not
+move, and outputs (progress lines) belong to our request only, so they never show in the
+notebook. A busy kernel queues the request behind the running cell.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import Callable
+from typing import Any
+
+from ..errors import NbVersionError, Unprocessable
+
+PROGRESS_PREFIX = "NBVERSION-PROGRESS "
+_ANSWER = "__nbversion_answer__"
+
+
+class KernelUnavailable(Unprocessable):
+    """The kernel is dead, missing or not a Python kernel with nbversion installed."""
+
+
+class KernelTimeout(NbVersionError):
+    """The kernel did not answer in time."""
+
+    http_status = 504
+
+
+class RemoteError(NbVersionError):
+    """An nbversion error raised inside the kernel, carried back with its HTTP status."""
+
+    def __init__(self, status: int, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.http_status = status
+        self.reason = reason
+
+
+def call_code(func: str, *args: Any) -> tuple[str, str]:
+    """(code, user expression) that call ``nbversion.kernel.remote.func(*args)`` in the kernel."""
+    payload = json.dumps(list(args))
+    expr = (
+        "__import__('nbversion.kernel.remote', fromlist=['remote'])."
+        f"{func}(*__import__('json').loads({payload!r}))"
+    )
+    return "", expr
+
+
+async def kernel_state(kernel_manager: Any, kernel_id: str) -> str:
+    """'idle', 'busy', 'starting', ..., or 'dead' when the kernel is gone."""
+    try:
+        km = kernel_manager.get_kernel(kernel_id)
+    except KeyError:
+        return "dead"
+    alive = await km.is_alive() if asyncio.iscoroutinefunction(km.is_alive) else km.is_alive()
+    if not alive:
+        return "dead"
+    return str(getattr(km, "execution_state", "unknown"))
+
+
+async def call(
+    kernel_manager: Any,
+    kernel_id: str,
+    func: str,
+    *args: Any,
+    timeout: float,
+    on_progress: Callable[[int, int, str], None] | None = None,
+    on_started: Callable[[], None] | None = None,
+) -> Any:
+    """Run ``remote.func(*args)`` in the kernel and return its result (or raise its error)."""
+    if await kernel_state(kernel_manager, kernel_id) == "dead":
+        raise KernelUnavailable(f"kernel {kernel_id} is not running")
+    km = kernel_manager.get_kernel(kernel_id)
+    client = km.client()
+    client.start_channels()
+    try:
+        await asyncio.wait_for(client.wait_for_ready(timeout=timeout), timeout + 1)
+        _, expr = call_code(func, *args)
+        msg_id = client.execute(
+            "", silent=True, store_history=False, user_expressions={_ANSWER: expr}
+        )
+        deadline = time.monotonic() + timeout
+        reply = None
+        while reply is None:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise KernelTimeout(f"kernel {kernel_id} did not answer within {timeout:.0f} s")
+            iopub = asyncio.ensure_future(client.get_iopub_msg(timeout=remaining))
+            shell = asyncio.ensure_future(client.get_shell_msg(timeout=remaining))
+            done, pending = await asyncio.wait(
+                {iopub, shell}, timeout=remaining, return_when=asyncio.FIRST_COMPLETED
+            )
+            for fut in pending:
+                fut.cancel()
+            for fut in done:
+                try:
+                    msg = fut.result()
+                except Exception:  # noqa: S112 - a timed-out read: the loop checks the deadline
+                    continue
+                if msg["parent_header"].get("msg_id") != msg_id:
+                    continue
+                if fut is shell and msg["msg_type"] == "execute_reply":
+                    reply = msg
+                elif msg["msg_type"] == "status" and msg["content"]["execution_state"] == "busy":
+                    if on_started is not None:
+                        on_started()
+                elif msg["msg_type"] == "stream" and on_progress is not None:
+                    for line in msg["content"]["text"].splitlines():
+                        if line.startswith(PROGRESS_PREFIX):
+                            p = json.loads(line[len(PROGRESS_PREFIX) :])
+                            on_progress(int(p["done"]), int(p["total"]), str(p["item"]))
+    finally:
+        client.stop_channels()
+    content = reply["content"]
+    if content.get("status") != "ok":
+        raise KernelUnavailable(f"kernel error: {content.get('ename')}: {content.get('evalue')}")
+    answer = content["user_expressions"][_ANSWER]
+    if answer.get("status") != "ok":
+        hint = ""
+        if answer.get("ename") == "ModuleNotFoundError":
+            hint = " (is nbversion installed in the kernel's environment?)"
+        raise KernelUnavailable(f"{answer.get('ename')}: {answer.get('evalue')}{hint}")
+    raw = answer["data"]["text/plain"]
+    data = json.loads(_unrepr(raw))
+    if not data.get("ok"):
+        raise RemoteError(int(data["status"]), str(data["error"]), str(data["message"]))
+    return data["result"]
+
+
+def _unrepr(text: str) -> str:
+    """user_expressions return repr(str): undo that safely."""
+    import ast
+
+    value = ast.literal_eval(text)
+    if not isinstance(value, str):
+        raise KernelUnavailable("unexpected answer from the kernel")
+    return value

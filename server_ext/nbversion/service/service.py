@@ -1,0 +1,377 @@
+"""VersionService: the use cases the REST handlers (and scripts) call.
+
+Store work runs on one dedicated thread (the store's SQLite index connection belongs to
+it, and the server's event loop never blocks on disk); kernel work goes through
+:mod:`.kernels` as silent execute requests; long operations are :mod:`.jobs`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from .. import trust
+from ..diff import diff_manifests
+from ..errors import Conflict, InvalidInput, NotFound
+from ..notebook_snapshot import notebook_snapshot
+from ..store import Repository
+from ..store.manifest import Manifest
+from . import kernels
+from .jobs import Job, JobRegistry
+from .paths import confine
+
+T = TypeVar("T")
+
+
+@dataclass
+class ServiceConfig:
+    """Limits and timeouts (set from NbVersionApp traits)."""
+
+    kernel_timeout: float = 600.0
+    wait_for_job: float = 2.0
+    page_size: int = 50
+    max_page_size: int = 1000
+
+
+class VersionService:
+    """Save, list, show, restore, diff and manage refs for notebooks under ``root``."""
+
+    def __init__(
+        self,
+        root: str | Path,
+        kernel_manager: Any = None,
+        session_manager: Any = None,
+        config: ServiceConfig | None = None,
+    ) -> None:
+        self.root = Path(root).resolve()
+        self.kernel_manager = kernel_manager
+        self.session_manager = session_manager
+        self.config = config or ServiceConfig()
+        self.jobs = JobRegistry()
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nbversion-store")
+        self._repo: Repository | None = None
+
+    # -- plumbing ------------------------------------------------------------------------
+    async def _store(self, fn: Callable[..., T], *args: Any) -> T:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._pool, fn, *args)
+
+    def _open(self, create: bool = False) -> Repository:
+        if self._repo is None:
+            try:
+                self._repo = Repository.open(self.root)
+            except NotFound:
+                if not create:
+                    raise NotFound(
+                        "no versions yet: the store is created on the first save"
+                    ) from None
+                self._repo = Repository.init(self.root)
+        return self._repo
+
+    def close(self) -> None:
+        def shut() -> None:
+            if self._repo is not None:
+                self._repo.close()
+                self._repo = None
+
+        self._pool.submit(shut).result()
+        self._pool.shutdown(wait=True)
+
+    def notebook_path(self, path: str) -> Path:
+        return confine(self.root, path)
+
+    def _notebook_id(self, repo: Repository, path: str) -> str:
+        return notebook_snapshot(repo, self.notebook_path(path))[1]
+
+    async def kernel_for(self, path: str, kernel_id: str | None) -> str | None:
+        """The kernel to use: the one given, else the one of the notebook's session."""
+        if kernel_id:
+            return kernel_id
+        if self.session_manager is None:
+            return None
+        for s in await self.session_manager.list_sessions():
+            if s.get("path") == path and s.get("kernel"):
+                return str(s["kernel"]["id"])
+        return None
+
+    # -- reading -------------------------------------------------------------------------
+    async def status(self) -> dict[str, Any]:
+        from .. import __version__
+
+        store = self.root / ".nbversion"
+        return {
+            "version": __version__,
+            "root": str(self.root),
+            "store": str(store),
+            "store_exists": (store / "FORMAT").is_file(),
+        }
+
+    async def list_versions(
+        self, path: str | None, branch: str | None, q: str | None, offset: int, limit: int | None
+    ) -> dict[str, Any]:
+        limit = self.config.page_size if limit is None else limit
+        if not 0 < limit <= self.config.max_page_size or offset < 0:
+            raise InvalidInput(f"limit must be 1..{self.config.max_page_size}, offset ≥ 0")
+
+        def work() -> dict[str, Any]:
+            try:
+                repo = self._open()
+            except NotFound:
+                return {"versions": [], "total": 0, "offset": offset, "limit": limit, "refs": {}}
+            refs: dict[str, Any] = {}
+            if path is not None:
+                nid = self._notebook_id(repo, path)
+                try:
+                    history = repo.log(nid, branch=branch) if branch else _all_versions(repo, nid)
+                except NotFound:
+                    history = []
+                refs = {
+                    "branches": repo.branches(nid) if history else {},
+                    "tags": repo.tags(nid) if history else {},
+                    "current_branch": repo.current_branch(nid) if history else "main",
+                }
+                if q:
+                    history = [m for m in history if _matches(m, q)]
+            else:
+                history = [repo.versions.read(h["id"]) for h in repo.search(text=q)] if q else []
+                if not q:
+                    history = sorted(
+                        (repo.versions.read(v) for v in repo.index.ids()),
+                        key=lambda m: m.created,
+                        reverse=True,
+                    )
+            page = history[offset : offset + limit]
+            return {
+                "versions": [_summary(m) for m in page],
+                "total": len(history),
+                "offset": offset,
+                "limit": limit,
+                "refs": refs,
+            }
+
+        return await self._store(work)
+
+    async def get_version(self, ref: str, path: str | None = None) -> dict[str, Any]:
+        def work() -> dict[str, Any]:
+            repo = self._open()
+            nid = self._notebook_id(repo, path) if path else None
+            m = repo.get(ref, nid)
+            return {**m.to_dict(), "id": m.id, "trusted": trust.is_trusted(repo.store_dir, m.id)}
+
+        return await self._store(work)
+
+    async def notebook_content(self, ref: str) -> Any:
+        def work() -> Any:
+            import json
+
+            repo = self._open()
+            m = repo.get(ref)
+            return json.loads(repo.objects.get_bytes(m.notebook))
+
+        return await self._store(work)
+
+    async def diff(self, a: str, b: str, path: str | None = None) -> dict[str, Any]:
+        def work() -> dict[str, Any]:
+            repo = self._open()
+            nid = self._notebook_id(repo, path) if path else None
+            return diff_manifests(repo.get(a, nid), repo.get(b, nid))
+
+        return await self._store(work)
+
+    # -- saving --------------------------------------------------------------------------
+    async def save(self, path: str, message: str, kernel_id: str | None = None) -> Job:
+        """Start saving a version of ``path`` (with its kernel's state when it has a kernel)."""
+        if not isinstance(message, str) or len(message) > 10_000:
+            raise InvalidInput("message must be a string of at most 10,000 characters")
+        full = self.notebook_path(path)
+        kid = await self.kernel_for(path, kernel_id)
+        job = Job(kind="save")
+
+        async def work(job: Job) -> dict[str, Any]:
+            state = "dead"
+            if kid is not None and self.kernel_manager is not None:
+                state = await kernels.kernel_state(self.kernel_manager, kid)
+            if state == "dead":
+                job.state, job.detail = "running", "no running kernel: saving the notebook only"
+                manifest = await self._store(self._save_notebook_only, full, message)
+                return {"id": manifest.id, "version": _summary(manifest),
+                        "variables_captured": False,
+                        "reason": "the notebook has no running kernel"}  # fmt: skip
+            job.detail = (
+                "kernel busy: the save runs after the current cell" if state == "busy" else ""
+            )
+            await self._store(self._open, True)
+            assert kid is not None
+
+            def started() -> None:
+                job.state, job.detail = "running", "capturing kernel state"
+
+            result = await kernels.call(
+                self.kernel_manager, kid, "save", str(full), message,
+                timeout=self.config.kernel_timeout, on_progress=job.progress, on_started=started,
+            )  # fmt: skip
+            await self._store(self._refresh_index)
+            return {"id": result["id"], "version": _summary_dict(result["version"], result["id"]),
+                    "variables_captured": True, "written": result["written"],
+                    "reused": result["reused"], "bytes_written": result["bytes_written"],
+                    "seconds": result["seconds"]}  # fmt: skip
+
+        self.jobs.start(job, work)
+        self._set_cancel(job, kid)
+        return await self.jobs.wait(job, self.config.wait_for_job)
+
+    def _save_notebook_only(self, full: Path, message: str) -> Manifest:
+        repo = self._open(create=True)
+        raw, nid, rel = notebook_snapshot(repo, full)
+        oid = repo.objects.put_bytes(raw)
+        manifest = repo.save(nid, rel, oid, message)
+        trust.sign(repo.store_dir, manifest.id)
+        return manifest
+
+    def _refresh_index(self) -> None:
+        self._open()._sync_index()
+
+    # -- restoring -----------------------------------------------------------------------
+    async def restore(
+        self,
+        ref: str,
+        path: str,
+        kernel_id: str | None,
+        variables: list[str] | None,
+        notebook: bool,
+        trust_it: bool = False,
+        preview: bool = False,
+    ) -> Job:
+        """Restore a version in place: kernel variables (all or some) and/or notebook content."""
+        if variables is not None and not all(
+            isinstance(v, str) and v.isidentifier() for v in variables
+        ):
+            raise InvalidInput("variables must be a list of Python identifiers")
+        full = self.notebook_path(path)
+        version = await self.get_version(ref, path)
+        kid = await self.kernel_for(path, kernel_id)
+        want_vars = variables is None or len(variables) > 0
+        job = Job(kind="preview" if preview else "restore")
+
+        async def work(job: Job) -> dict[str, Any]:
+            out: dict[str, Any] = {"id": version["id"]}
+            if want_vars and version["variables"]:
+                if kid is None or await kernels.kernel_state(self.kernel_manager, kid) == "dead":
+                    if not notebook:
+                        raise kernels.KernelUnavailable(
+                            "the notebook has no running kernel to restore variables into"
+                        )
+                    out["variables"] = None
+                else:
+                    func = "preview_restore" if preview else "restore"
+                    args = [str(full), version["id"], variables]
+                    if not preview:
+                        args.append(trust_it)
+                    out["variables"] = await kernels.call(
+                        self.kernel_manager, kid, func, *args,
+                        timeout=self.config.kernel_timeout, on_progress=job.progress,
+                    )  # fmt: skip
+            if notebook:
+                out["notebook"] = await self.notebook_content(version["id"])
+            return out
+
+        self.jobs.start(job, work)
+        self._set_cancel(job, kid)
+        return await self.jobs.wait(job, self.config.wait_for_job)
+
+    def _set_cancel(self, job: Job, kid: str | None) -> None:
+        async def cancel() -> None:
+            if kid is not None and job.state == "running" and self.kernel_manager is not None:
+                # the kernel may be gone already; cancelling still ends the job
+                with contextlib.suppress(Exception):
+                    await self.kernel_manager.interrupt_kernel(kid)
+
+        job.on_cancel = cancel
+
+    # -- refs ----------------------------------------------------------------------------
+    async def refs(self, path: str) -> dict[str, Any]:
+        def work() -> dict[str, Any]:
+            repo = self._open()
+            nid = self._notebook_id(repo, path)
+            return {"branches": repo.branches(nid), "tags": repo.tags(nid),
+                    "current_branch": repo.current_branch(nid)}  # fmt: skip
+
+        return await self._store(work)
+
+    async def create_ref(self, path: str, kind: str, name: str, ref: str) -> dict[str, Any]:
+        def work() -> dict[str, Any]:
+            repo = self._open()
+            nid = self._notebook_id(repo, path)
+            if kind == "branches":
+                if name in repo.branches(nid):
+                    raise Conflict(f"branch {name!r} already exists")
+                vid = repo.create_branch(nid, name, ref)
+            else:
+                if name in repo.tags(nid):
+                    raise Conflict(f"tag {name!r} already exists")
+                vid = repo.create_tag(nid, name, ref)
+            return {"name": name, "kind": kind, "target": vid}
+
+        return await self._store(work)
+
+    async def delete_ref(self, path: str, kind: str, name: str) -> None:
+        def work() -> None:
+            repo = self._open()
+            nid = self._notebook_id(repo, path)
+            if kind == "branches":
+                repo.delete_branch(nid, name)
+            else:
+                repo.delete_tag(nid, name)
+
+        await self._store(work)
+
+    async def checkout(self, path: str, branch: str) -> dict[str, Any]:
+        def work() -> dict[str, Any]:
+            repo = self._open()
+            nid = self._notebook_id(repo, path)
+            if branch not in repo.branches(nid):
+                raise NotFound(f"no branch {branch!r}")
+            repo.checkout(nid, branch)
+            return {"current_branch": branch, "head": repo.branches(nid)[branch]}
+
+        return await self._store(work)
+
+
+def _all_versions(repo: Repository, nid: str) -> list[Manifest]:
+    """Every version of a notebook on any branch, newest first."""
+    seen: dict[str, Manifest] = {}
+    for branch in repo.branches(nid):
+        for m in repo.log(nid, branch=branch):
+            seen.setdefault(m.id, m)
+    return sorted(seen.values(), key=lambda m: m.created, reverse=True)
+
+
+def _matches(m: Manifest, q: str) -> bool:
+    q = q.lower()
+    hay = [m.message, m.branch, *m.tags, *m.variables, *m.metrics, *m.params]
+    return any(q in str(h).lower() for h in hay) or m.id.startswith(q)
+
+
+def _summary(m: Manifest) -> dict[str, Any]:
+    return _summary_dict(m.to_dict(), m.id)
+
+
+def _summary_dict(d: dict[str, Any], vid: str) -> dict[str, Any]:
+    return {
+        "id": vid,
+        "parents": d.get("parents", []),
+        "branch": d.get("branch"),
+        "message": d.get("message"),
+        "author": d.get("author"),
+        "created": d.get("created"),
+        "notebook_path": d.get("notebook_path"),
+        "variables": len(d.get("variables") or {}),
+        "metrics": d.get("metrics") or {},
+        "params": d.get("params") or {},
+        "tags": d.get("tags") or [],
+    }

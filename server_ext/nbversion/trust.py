@@ -1,0 +1,72 @@
+"""Version signatures: which versions this user made, so their pickles may load unasked.
+
+Loading a pickle runs code. Like Jupyter's notebook trust, every version saved on this
+machine is signed with an HMAC under a per-user secret; a version without a valid
+signature (a teammate's, a pulled or imported one) loads pickled objects only after the
+user trusts it explicitly (``%version trust REF`` / ``nbversion trust REF``), which signs it.
+Signing the version id is enough: the id is the BLAKE3 of the manifest, and the manifest
+names every object by its hash, so the signature covers all content.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import secrets
+from pathlib import Path
+
+from .store.fsutil import atomic_write
+
+SIGNATURES_DIR = "signatures"
+
+
+def secret_path() -> Path:
+    """Where the per-user secret lives (overridable for tests with NBVERSION_SECRET_FILE)."""
+    override = os.environ.get("NBVERSION_SECRET_FILE")
+    if override:
+        return Path(override)
+    from jupyter_core.paths import jupyter_data_dir
+
+    return Path(jupyter_data_dir()) / "nbversion" / "secret"
+
+
+def _secret() -> bytes:
+    path = secret_path()
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_bytes(32)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            os.write(fd, key)
+            os.fsync(fd)
+        except BaseException:
+            os.close(fd)
+            raise
+        os.close(fd)
+        return key
+    except FileExistsError:  # pragma: no cover - lost a race with another process
+        return path.read_bytes()
+
+
+def signature(version_id: str) -> str:
+    """HMAC-SHA256 of a version id under this user's secret."""
+    return hmac.new(_secret(), version_id.encode(), hashlib.sha256).hexdigest()
+
+
+def sign(store_dir: Path, version_id: str) -> None:
+    """Record that this user trusts ``version_id`` (made it, or chose to trust it)."""
+    target = store_dir / SIGNATURES_DIR / version_id
+    target.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(target, signature(version_id).encode())
+
+
+def is_trusted(store_dir: Path, version_id: str) -> bool:
+    """True when the version carries this user's valid signature."""
+    try:
+        recorded = (store_dir / SIGNATURES_DIR / version_id).read_text().strip()
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    return hmac.compare_digest(recorded, signature(version_id))
