@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -12,6 +13,12 @@ from . import __version__
 from .errors import NbVersionError
 
 Handler = Callable[[argparse.Namespace], int]
+#: ``add(name, handler, help) -> subparser``, handed to each command module's ``register``.
+AddCommand = Callable[[str, Handler, str], argparse.ArgumentParser]
+
+#: Modules contributing subcommands: each defines ``register(add: AddCommand) -> None``
+#: and keeps its handlers thin over the store/service API.
+COMMAND_MODULES: tuple[str, ...] = ()
 
 
 def _repo(args: argparse.Namespace) -> Any:
@@ -223,6 +230,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("fsck", cmd_fsck, "verify every object, manifest and ref")
     p.add_argument("--repair", action="store_true", help="remove corrupt objects")
     add("reindex", cmd_reindex, "rebuild the search index from the manifests")
+    for module in COMMAND_MODULES:
+        importlib.import_module(module).register(add)
     return parser
 
 

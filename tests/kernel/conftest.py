@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,6 +13,8 @@ from typing import Any
 import pytest
 from jupyter_client.blocking.client import BlockingKernelClient
 from jupyter_client.manager import KernelManager, start_new_kernel
+
+from nbversion.store import Repository
 
 
 @dataclass
@@ -76,3 +80,41 @@ def kernel(tmp_path: Path, kernel_env: dict[str, str]) -> Iterator[Kernel]:
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
+
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A project folder with a notebook and a data file, like a user's."""
+    root = tmp_path / "project"
+    root.mkdir()
+    shutil.copy(EXAMPLES / "demo.ipynb", root / "analysis.ipynb")
+    (root / "data").mkdir()
+    shutil.copy(EXAMPLES / "data" / "iris.csv", root / "data" / "iris.csv")
+    return root
+
+
+@pytest.fixture
+def nbk(kernel: Kernel, project: Path) -> Kernel:
+    """A kernel with nbversion loaded, told which notebook it runs."""
+    kernel.check(f"import os; os.chdir({str(project)!r})")
+    kernel.check("%load_ext nbversion")
+    kernel.check(f"import nbversion; nbversion.set_notebook({str(project / 'analysis.ipynb')!r})")
+    kernel.check("del nbversion, os")
+    return kernel
+
+
+def value(k: Kernel, expr: str) -> object:
+    """Evaluate an expression in the kernel and return it as JSON-decoded data."""
+    res = k.check(f"import json as _j; print(_j.dumps({expr})); del _j")
+    return json.loads(res.stdout.strip().splitlines()[-1])
+
+
+def head_manifest(project: Path) -> dict[str, object]:
+    with Repository.open(project) as repo:
+        nb = json.loads((project / "analysis.ipynb").read_text())
+        nid = (nb.get("metadata", {}).get("nbversion") or {}).get("notebook_id")
+        ids = [nid] if nid else repo.index.notebook_ids_for_path("analysis.ipynb")
+        return repo.get("HEAD", ids[0]).to_dict()

@@ -2,52 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 
-import pytest
-
 from nbversion.store import Repository
 
-from .conftest import Kernel
-
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
-
-
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    """A project folder with a notebook and a data file, like a user's."""
-    root = tmp_path / "project"
-    root.mkdir()
-    shutil.copy(EXAMPLES / "demo.ipynb", root / "analysis.ipynb")
-    (root / "data").mkdir()
-    shutil.copy(EXAMPLES / "data" / "iris.csv", root / "data" / "iris.csv")
-    return root
-
-
-@pytest.fixture
-def nbk(kernel: Kernel, project: Path) -> Kernel:
-    """A kernel with nbversion loaded, told which notebook it runs."""
-    kernel.check(f"import os; os.chdir({str(project)!r})")
-    kernel.check("%load_ext nbversion")
-    kernel.check(f"import nbversion; nbversion.set_notebook({str(project / 'analysis.ipynb')!r})")
-    kernel.check("del nbversion, os")
-    return kernel
-
-
-def value(k: Kernel, expr: str) -> object:
-    """Evaluate an expression in the kernel and return it as JSON-decoded data."""
-    res = k.check(f"import json as _j; print(_j.dumps({expr})); del _j")
-    return json.loads(res.stdout.strip().splitlines()[-1])
-
-
-def head_manifest(project: Path) -> dict[str, object]:
-    with Repository.open(project) as repo:
-        nb = json.loads((project / "analysis.ipynb").read_text())
-        nid = (nb.get("metadata", {}).get("nbversion") or {}).get("notebook_id")
-        ids = [nid] if nid else repo.index.notebook_ids_for_path("analysis.ipynb")
-        return repo.get("HEAD", ids[0]).to_dict()
+from .conftest import Kernel, head_manifest, value
 
 
 def test_save_and_restore_round_trip_of_common_kinds(nbk: Kernel, project: Path) -> None:

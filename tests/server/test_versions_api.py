@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from typing import Any
 
 import pytest
+from jupyter_server.auth import Authorizer
 from tornado.httpclient import HTTPClientError
 
 from .conftest import Fetch, LiveKernel, api
@@ -179,3 +181,51 @@ async def test_symlink_out_of_the_root_is_refused(
     with pytest.raises(HTTPClientError) as err:
         await api(jp_fetch, "versions", method="POST", body={"path": "link/secret.ipynb"})
     assert err.value.code == 403
+
+
+class ReadOnly(Authorizer):
+    """A user who may read nbversion data but not change it."""
+
+    def is_authorized(self, handler: Any, user: Any, action: str, resource: str) -> bool:
+        return resource != "nbversion" or action == "read"
+
+
+@pytest.mark.parametrize(
+    "jp_server_config",
+    [{"ServerApp": {"jpserver_extensions": {"nbversion": True}, "authorizer_class": ReadOnly}}],
+)
+async def test_read_only_user_can_list_and_diff_but_not_change(
+    jp_fetch: Fetch, notebook: str, jp_root_dir: Any
+) -> None:
+    from nbversion.store import Repository
+
+    with Repository.init(jp_root_dir) as repo:
+        a = repo.save_notebook_file(jp_root_dir / notebook, "a")
+        b = repo.save_notebook_file(jp_root_dir / notebook, "b")
+    _, listing = await api(jp_fetch, "versions", path=notebook)
+    assert listing["total"] == 2
+    _, diff = await api(jp_fetch, "diff", a=a.id, b=b.id)
+    assert diff["a"] == a.id
+    refused = [
+        ("POST", ("versions",), {"path": notebook, "message": "x"}, {}),
+        ("POST", ("versions", a.id, "restore"), {"path": notebook}, {}),
+        ("POST", ("refs", "branches"), {"path": notebook, "name": "x"}, {}),
+        ("DELETE", ("refs", "branches", "main"), None, {"path": notebook}),
+    ]
+    for method, parts, body, params in refused:
+        with pytest.raises(HTTPClientError) as err:
+            await api(jp_fetch, *parts, method=method, body=body, **params)
+        assert err.value.code == 403, (method, parts)
+
+
+async def test_kernels_started_by_the_server_load_the_magic(
+    notebook: str, live_kernel: LiveKernel, jp_root_dir: Any
+) -> None:
+    out = await live_kernel.run(
+        "import os\n"
+        "print('version' in get_ipython().magics_manager.magics['line'])\n"
+        "print(os.environ['NBVERSION_ROOT'])"
+    )
+    loaded, root = out.split()
+    assert loaded == "True"
+    assert os.path.samefile(root, jp_root_dir)

@@ -52,7 +52,7 @@ class PandasSerializer(Serializer):
             table = pa.Table.from_pandas(df, preserve_index=None)
             if not _same_layout(df, table.slice(0, 0).to_pandas()):
                 return None
-        except (pa.ArrowException, TypeError, ValueError):
+        except (pa.ArrowException, TypeError, ValueError, KeyError):
             return None
         if meta["attrs"] != obj.attrs:
             return None
@@ -180,11 +180,14 @@ def frame_stats(obj: Any) -> dict[str, Any]:
                 break
             if pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype):
                 s = df[col]
-                numeric[str(col)] = {
-                    "min": json_number(s.min()),
-                    "max": json_number(s.max()),
-                    "mean": json_number(s.mean()),
-                    "nulls": int(s.isna().sum()),
-                }
+                try:
+                    numeric[str(col)] = {
+                        "min": json_number(s.min()),
+                        "max": json_number(s.max()),
+                        "mean": json_number(s.mean()),
+                        "nulls": int(s.isna().sum()),
+                    }
+                except (TypeError, ValueError):  # e.g. complex: no ordering
+                    continue
         stats["numeric"] = numeric
     return stats

@@ -31,8 +31,10 @@ class SklearnSerializer(Serializer):
         return _BASE in type_names(obj)
 
     def encode(self, obj: Any) -> Encoded | None:
-        import skops.io as sio
-
+        try:
+            import skops.io as sio
+        except ImportError:  # skops is optional (extra "sklearn"): pickle takes over
+            return None
         try:
             data = sio.dumps(obj)
             types = sio.get_untrusted_types(data=data)

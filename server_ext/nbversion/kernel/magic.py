@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import contextlib
 import json
 import shlex
 from collections.abc import Callable
@@ -22,7 +23,7 @@ from .session import KernelSession
 
 SUBCOMMANDS = (
     "save", "log", "show", "status", "restore", "branch", "checkout", "tag", "metric", "param",
-    "track", "trust",
+    "track", "trust", "autosave",
 )  # fmt: skip
 
 
@@ -91,13 +92,19 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=_status)
 
     s = sub.add_parser("restore", help="restore variables (all, or the NAMEs) in place")
-    s.add_argument("ref")
+    s.add_argument("ref", nargs="?", help="the version to restore (not with --undo)")
     s.add_argument("names", nargs="*", metavar="NAME")
     s.add_argument("--notebook", action="store_true",
                    help="also write the version's notebook next to this one")  # fmt: skip
     s.add_argument("--trust", action="store_true",
                    help="trust this version's pickled objects (made elsewhere)")  # fmt: skip
+    s.add_argument("--undo", action="store_true",
+                   help="return to the state from just before the last restore")  # fmt: skip
     s.set_defaults(func=_restore)
+
+    s = sub.add_parser("autosave", help="save a version after every cell (silently): on|off")
+    s.add_argument("state", choices=["on", "off"], nargs="?")
+    s.set_defaults(func=_autosave)
 
     s = sub.add_parser("branch", help="list branches, or create NAME at REF (default HEAD)")
     s.add_argument("name", nargs="?")
@@ -173,7 +180,17 @@ def _status(sess: KernelSession, a: argparse.Namespace) -> None:
 
 
 def _restore(sess: KernelSession, a: argparse.Namespace) -> None:
-    m, res, written = sess.restore(a.ref, a.names or None, trust_it=a.trust, notebook=a.notebook)
+    written = None
+    if a.undo:
+        if a.ref or a.names:
+            raise InvalidInput("--undo takes no REF or NAME")
+        m, res = sess.undo_restore()
+    else:
+        if not a.ref:
+            raise InvalidInput("restore needs a REF (or --undo)")
+        m, res, written = sess.restore(
+            a.ref, a.names or None, trust_it=a.trust, notebook=a.notebook
+        )
     lines = []
     if res.restored:
         lines.append("restored: " + ", ".join(res.restored))
@@ -242,6 +259,13 @@ def _track(sess: KernelSession, a: argparse.Namespace) -> None:
     render.show(render.MessageView("Tracking (saved with every version)", added))
 
 
+def _autosave(sess: KernelSession, a: argparse.Namespace) -> None:
+    if a.state is not None:
+        sess.autosave = a.state == "on"
+    state = "on: a version is saved after every cell" if sess.autosave else "off"
+    render.show(render.MessageView(f"Auto-save is {state}"))
+
+
 def _trust(sess: KernelSession, a: argparse.Namespace) -> None:
     from .. import trust
 
@@ -303,11 +327,19 @@ def load_ipython_extension(ipython: Any) -> None:
     magics = VersionMagics(ipython)
     ipython.register_magics(magics)
     ipython.set_hook("complete_command", _complete(magics), str_key="%version")
+    ipython.events.register("post_run_cell", magics.session.post_run_cell)
     from . import api
 
     api._bind(magics.session)
 
 
 def unload_ipython_extension(ipython: Any) -> None:
-    """Remove ``%version`` from this shell."""
+    """Remove ``%version`` and the auto-save hook from this shell."""
+    from . import api
+
     ipython.magics_manager.magics["line"].pop("version", None)
+    if api._session is not None:
+        with contextlib.suppress(ValueError):
+            ipython.events.unregister("post_run_cell", api._session.post_run_cell)
+        api._session.close()
+        api._session = None

@@ -21,10 +21,11 @@ from ..notebook_snapshot import notebook_snapshot
 from ..store import Repository
 from ..store.fsutil import atomic_write
 from ..store.manifest import Manifest
-from . import snapshot
-from .datafiles import capture_data_files
+from . import autolog, snapshot
+from .datafiles import capture_data_files, tracked_roots
 
 ENV_ROOT = "NBVERSION_ROOT"
+UNDO_BRANCH = "nbversion-undo"
 ENV_NOTEBOOK = "NBVERSION_NOTEBOOK"
 ENV_SESSION = "JPY_SESSION_NAME"
 
@@ -48,6 +49,9 @@ class KernelSession:
     params: dict[str, Any] = field(default_factory=dict)
     metrics: dict[str, Any] = field(default_factory=dict)
     tracked: set[str] = field(default_factory=set)
+    metric_patterns: tuple[str, ...] = autolog.DEFAULT_METRIC_PATTERNS
+    autodetect: bool = True
+    autosave: bool = False
     _repo: Repository | None = None
 
     # -- where am I ----------------------------------------------------------------------
@@ -117,13 +121,28 @@ class KernelSession:
         names: Iterable[str] | None = None,
         verify: bool = False,
         progress: snapshot.Progress | None = None,
+        branch: str | None = None,
+        notebook_source: Path | None = None,
     ) -> SaveResult:
-        """Save the notebook, the kernel's variables, tracked files, params and metrics."""
+        """Save the notebook, the kernel's variables, tracked files, params and metrics.
+
+        ``branch`` saves onto another branch without switching (used for undo points);
+        ``notebook_source`` takes the notebook bytes from another file (an executed copy).
+        """
         started = time.perf_counter()
         repo = self.repo()
         raw, nid, rel = self._notebook_bytes()
+        if notebook_source is not None:
+            raw = notebook_source.read_bytes()
         notebook_oid = repo.objects.put_bytes(raw)
         head = self.head()
+        if head is not None:
+            self.tracked |= tracked_roots(head.data_files)
+        ns = self.shell.user_ns
+        params, metrics = dict(self.params), dict(self.metrics)
+        if self.autodetect:
+            params = {**autolog.detect_params(ns), **params}
+            metrics = {**autolog.detect_metrics(ns, self.metric_patterns), **metrics}
         previous = head.variables if head is not None else {}
         captured = snapshot.capture(
             self.shell.user_ns, repo.objects, previous, names=names, verify=verify,
@@ -136,15 +155,17 @@ class KernelSession:
             rel,
             notebook_oid,
             message,
+            branch=branch,
             variables=captured.variables,
             data_files=data_files,
-            params=dict(self.params),
-            metrics=dict(self.metrics),
+            params=params,
+            metrics=metrics,
             environment=probe_environment(str(repo.root)),
             skipped=captured.skipped,
         )
         trust.sign(repo.store_dir, manifest.id)
-        self.metrics.clear()
+        if branch is None:
+            self.metrics.clear()
         return SaveResult(manifest, captured, time.perf_counter() - started)
 
     def get(self, ref: str = "HEAD") -> Manifest:
@@ -189,10 +210,17 @@ class KernelSession:
         trust_it: bool = False,
         notebook: bool = False,
         progress: snapshot.Progress | None = None,
+        undo_point: bool = True,
     ) -> tuple[Manifest, snapshot.RestoreResult, Path | None]:
-        """Restore variables (all, or ``names``) in place; optionally write the notebook copy."""
+        """Restore variables (all, or ``names``) in place; optionally write the notebook copy.
+
+        With ``undo_point`` the live state is first saved on the ``nbversion-undo`` branch
+        (only what changed is written), so ``%version restore --undo`` can return to it.
+        """
         repo = self.repo()
         manifest = self.get(ref)
+        if undo_point:
+            self.save(f"before restore of {manifest.id[:10]}", branch=UNDO_BRANCH)
         if trust_it:
             trust.sign(repo.store_dir, manifest.id)
         allowed = trust.is_trusted(repo.store_dir, manifest.id)
@@ -222,8 +250,32 @@ class KernelSession:
         branch = ref if ref in repo.branches(nid) else None
         if branch is not None:
             repo.checkout(nid, branch)
-        manifest, result, _ = self.restore(ref if branch is None else "HEAD")
+        manifest, result, _ = self.restore(ref if branch is None else "HEAD", undo_point=False)
         return branch, manifest, result
+
+    def undo_restore(self) -> tuple[Manifest, snapshot.RestoreResult]:
+        """Return to the state saved just before the last restore."""
+        try:
+            self.get(UNDO_BRANCH)
+        except NotFound:
+            raise NotFound("nothing to undo: no restore was made from this notebook") from None
+        manifest, result, _ = self.restore(UNDO_BRANCH, undo_point=False)
+        return manifest, result
+
+    def post_run_cell(self, result: Any) -> None:
+        """IPython hook: with autosave on, save a version after every successful cell, silently."""
+        if not self.autosave or getattr(result, "error_in_exec", None) is not None:
+            return
+        info = getattr(result, "info", None)
+        cell = getattr(result, "execution_count", None)
+        if info is not None and getattr(info, "silent", False):
+            return
+        try:
+            self.save(f"auto: after cell [{cell}]")
+        except Exception as err:  # never break the user's run over a failed auto-save
+            import sys
+
+            print(f"nbversion: auto-save failed: {err}", file=sys.stderr)
 
     def track(self, paths: Iterable[str]) -> list[str]:
         """Add data files or folders to every following version (stored by content)."""
