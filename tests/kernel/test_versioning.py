@@ -182,3 +182,36 @@ def test_bad_ref_is_a_clear_error(nbk: Kernel) -> None:
     nbk.check("%version save -m base")
     out = nbk.check("%version restore no-such-ref")
     assert "%version: error:" in out.stdout
+
+
+def test_a_container_holding_another_variable_shares_it_after_restore(nbk: Kernel) -> None:
+    nbk.check(
+        "import pandas as pd, numpy as np\n"
+        "df = pd.DataFrame({'a': range(5)})\n"
+        "arr = np.ones(3)\n"
+        "runs = {'train': df, 'weights': [arr, arr], 'n': 2}"
+    )
+    nbk.check("%version save -m shared")
+    nbk.check("del df, arr, runs")
+    nbk.check("%version restore HEAD")
+    assert value(nbk, "runs['train'] is df and runs['weights'][0] is arr") is True
+    assert value(nbk, "runs['weights'][1] is arr and len(df) == 5") is True
+    # restoring only the container reuses the live, unchanged DataFrame
+    nbk.check("runs = None")
+    nbk.check("%version restore HEAD runs")
+    assert value(nbk, "runs['train'] is df") is True
+
+
+def test_a_value_that_pickles_but_cannot_load_back_is_reported(nbk: Kernel, project: Path) -> None:
+    nbk.check(
+        "class Fragile:\n"
+        "    def __init__(self, x):\n"
+        "        self.x = x\n"
+        "    def __reduce__(self):\n"
+        "        return (Fragile, ())\n"
+        "bad = Fragile(1)\nfine = 2"
+    )
+    nbk.check("%version save -m fragile")
+    skipped = {s["name"]: s["reason"] for s in head_manifest(project)["skipped"]}  # type: ignore[union-attr]
+    assert "could not be loaded back" in skipped["bad"]
+    assert "fine" in head_manifest(project)["variables"]  # type: ignore[operator]

@@ -8,8 +8,12 @@ is pickled by value with cloudpickle, so it restores into a fresh kernel.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import pickle
 import types
+from collections.abc import Callable, Iterator, Mapping
+from contextvars import ContextVar
 from typing import Any
 
 from .base import Buffers, Encoded, Serializer, as_memoryview, qualified_name, short_repr, writable
@@ -19,15 +23,83 @@ from .unsupported import reason_from_error
 _PICKLE_ERRORS = (pickle.PicklingError, TypeError, AttributeError, ValueError, RecursionError)
 
 
-def _dumps(obj: Any, *, cloud: bool) -> tuple[bytes, list[memoryview]]:
-    oob: list[pickle.PickleBuffer] = []
+#: Objects that are themselves saved as variables (id -> variable name), set while a
+#: namespace is captured: a pickled value refers to them by name instead of copying them.
+_SHARED: ContextVar[Mapping[int, str] | None] = ContextVar("nbversion_shared", default=None)
+#: While decoding: variable name -> object, for the references above.
+_RESOLVE: ContextVar[Callable[[str], Any] | None] = ContextVar("nbversion_resolve", default=None)
+_REF_TAG = "nbversion-variable"
+
+
+@contextlib.contextmanager
+def shared_objects(shared: Mapping[int, str]) -> Iterator[None]:
+    """Within the block, pickled values reference these objects by variable name."""
+    token = _SHARED.set(shared)
+    try:
+        yield
+    finally:
+        _SHARED.reset(token)
+
+
+@contextlib.contextmanager
+def resolving(resolve: Callable[[str], Any]) -> Iterator[None]:
+    """Within the block, decoding resolves variable references with ``resolve(name)``."""
+    token = _RESOLVE.set(resolve)
+    try:
+        yield
+    finally:
+        _RESOLVE.reset(token)
+
+
+def _pickler_class(cloud: bool) -> type[pickle.Pickler]:
     if cloud:
         import cloudpickle
 
-        data = cloudpickle.dumps(obj, protocol=5, buffer_callback=oob.append)
+        base: type[pickle.Pickler] = cloudpickle.CloudPickler
     else:
-        data = pickle.dumps(obj, protocol=5, buffer_callback=oob.append)
-    return data, [as_memoryview(b.raw()) for b in oob]
+        base = pickle.Pickler
+
+    class Pickler(base):  # type: ignore[valid-type, misc]
+        root: Any = None
+        shared: Mapping[int, str] = {}
+        refs: set[str]
+
+        def persistent_id(self, obj: Any) -> Any:
+            name = self.shared.get(id(obj))
+            if name is None or obj is self.root:
+                return None
+            self.refs.add(name)
+            return (_REF_TAG, name)
+
+    return Pickler
+
+
+def _dumps(obj: Any, *, cloud: bool) -> tuple[bytes, list[memoryview], list[str]]:
+    oob: list[pickle.PickleBuffer] = []
+    shared = _SHARED.get()
+    if not shared:
+        if cloud:
+            import cloudpickle
+
+            data = cloudpickle.dumps(obj, protocol=5, buffer_callback=oob.append)
+        else:
+            data = pickle.dumps(obj, protocol=5, buffer_callback=oob.append)
+        return data, [as_memoryview(b.raw()) for b in oob], []
+    out = io.BytesIO()
+    pickler = _pickler_class(cloud)(out, protocol=5, buffer_callback=oob.append)
+    pickler.root, pickler.shared, pickler.refs = obj, shared, set()
+    pickler.dump(obj)
+    return out.getvalue(), [as_memoryview(b.raw()) for b in oob], sorted(pickler.refs)
+
+
+class _Unpickler(pickle.Unpickler):
+    def persistent_load(self, pid: Any) -> Any:
+        resolve = _RESOLVE.get()
+        if not (isinstance(pid, tuple) and len(pid) == 2 and pid[0] == _REF_TAG):
+            raise pickle.UnpicklingError(f"unknown persistent id {pid!r}")
+        if resolve is None:
+            raise pickle.UnpicklingError(f"this value refers to variable {pid[1]!r}")
+        return resolve(str(pid[1]))
 
 
 class PickleSerializer(Serializer):
@@ -43,8 +115,9 @@ class PickleSerializer(Serializer):
     def encode(self, obj: Any) -> Encoded:
         kind = "pickle"
         first_error: BaseException | None = None
+        refs: list[str] = []
         try:
-            stream, oob = _dumps(obj, cloud=False)
+            stream, oob, refs = _dumps(obj, cloud=False)
             # Cheap scan of the small in-band stream: a reference to __main__ would not
             # resolve in a fresh kernel, so such values go by value through cloudpickle.
             if b"__main__" in stream:
@@ -53,14 +126,14 @@ class PickleSerializer(Serializer):
             first_error, kind = err, "cloudpickle"
         if kind == "cloudpickle":
             try:
-                stream, oob = _dumps(obj, cloud=True)
+                stream, oob, refs = _dumps(obj, cloud=True)
             except _PICKLE_ERRORS as err:
                 raise Unserializable(
                     reason_from_error(first_error or err), qualified_name(type(obj))
                 ) from err
         return Encoded(
             kind=kind,
-            meta={"protocol": 5, "out_of_band": len(oob)},
+            meta={"protocol": 5, "out_of_band": len(oob), "refs": refs},
             buffers=[memoryview(stream), *oob],
             type_name=qualified_name(type(obj)),
             summary=summarize(obj),
@@ -74,7 +147,8 @@ class PickleSerializer(Serializer):
         if kind == "cloudpickle":
             import cloudpickle  # noqa: F401  (its reconstructors must be importable)
         stream, *oob = buffers
-        return pickle.loads(stream, buffers=[writable(b) for b in oob])
+        unpickler = _Unpickler(io.BytesIO(stream), buffers=[writable(b) for b in oob])
+        return unpickler.load()
 
 
 def summarize(obj: Any) -> str:

@@ -23,7 +23,7 @@ from .session import KernelSession
 
 SUBCOMMANDS = (
     "save", "log", "show", "status", "restore", "branch", "checkout", "tag", "metric", "param",
-    "track", "trust", "autosave",
+    "track", "trust", "autosave", "diff",
 )  # fmt: skip
 
 
@@ -137,6 +137,15 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("trust", help="trust a version made elsewhere (its pickles may load)")
     s.add_argument("ref")
     s.set_defaults(func=_trust)
+
+    s = sub.add_parser("diff", help="compare two versions (default: HEAD~1 and HEAD)")
+    s.add_argument("a", nargs="?", default="HEAD~1", metavar="A", help="before (default HEAD~1)")
+    s.add_argument("b", nargs="?", default="HEAD", metavar="B", help="after (default HEAD)")
+    s.add_argument("--execution-counts", action="store_true", help="also compare execution counts")
+    s.add_argument("--metadata", action="store_true", help="also compare volatile metadata")
+    s.add_argument("--stats-only", action="store_true", help="compare recorded stats only")
+    s.add_argument("--json", action="store_true", help="print the diff data as JSON")
+    s.set_defaults(func=_diff)
     return p
 
 
@@ -274,6 +283,21 @@ def _trust(sess: KernelSession, a: argparse.Namespace) -> None:
     render.show(
         render.MessageView(f"Trusted version {m.id[:10]}: its pickled objects may now load")
     )
+
+
+def _diff(sess: KernelSession, a: argparse.Namespace) -> None:
+    from ..diff import DiffOptions, diff_versions
+
+    options = DiffOptions(
+        include_execution_counts=a.execution_counts,
+        include_volatile_metadata=a.metadata,
+        load_values=not a.stats_only,
+    )
+    data = diff_versions(sess.repo(), sess.get(a.a), sess.get(a.b), options=options)
+    if a.json:
+        print(json.dumps(data, indent=2, sort_keys=True))
+    else:
+        render.show(render.DiffView(data))
 
 
 @magics_class

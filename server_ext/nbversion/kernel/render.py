@@ -189,3 +189,20 @@ class MessageView:
 
     def __repr__(self) -> str:
         return "\n".join([self.title] + [f"  - {x}" for x in self.lines])
+
+
+class DiffView:
+    """``%version diff A B``: sections notebook / variables / metrics / environment."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.data = data
+
+    def _repr_html_(self) -> str:
+        from ..diff import to_html
+
+        return to_html(self.data)
+
+    def __repr__(self) -> str:
+        from ..diff import to_text
+
+        return to_text(self.data)

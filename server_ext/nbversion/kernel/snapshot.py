@@ -19,8 +19,13 @@ from typing import Any
 
 import xxhash
 
-from ..capture import Encoded, Unserializable, decode, encode, is_capturable_name
+from ..capture import Encoded, Unserializable, decode, encode, is_capturable_name, serializers
+from ..capture.pickle_kind import resolving, shared_objects
 from ..store.objects import ObjectStore
+
+#: Kinds whose values other (pickled) variables may reference by name instead of copying:
+#: ``lst = [df]`` stores ``df`` once and restores ``lst[0] is df``.
+SHAREABLE_KINDS = frozenset({"numpy", "pandas", "torch-tensor", "torch-module", "sklearn"})
 
 #: What a progress callback receives: (bytes done, bytes total, current variable name).
 Progress = Callable[[int, int, str], None]
@@ -67,6 +72,7 @@ def capture(
     seen: dict[int, str] = {}
     candidates = sorted(names if names is not None else list(namespace))
     encoded: list[tuple[str, Any, Encoded]] = []
+    order: list[tuple[str, Any]] = []
     for name in candidates:
         if name not in namespace:
             continue
@@ -77,19 +83,22 @@ def capture(
             encoded.append((name, value, _ALIAS))
             continue
         seen[id(value)] = name
-        try:
-            enc = encode(value)
-        except Unserializable as err:
-            result.skipped.append(
-                {"name": name, "type": _type_name(value), "reason": err.reason or str(err)}
-            )
-            continue
-        except Exception as err:  # a third-party __reduce__ may raise anything
-            result.skipped.append(
-                {"name": name, "type": _type_name(value), "reason": f"{type(err).__name__}: {err}"}
-            )
-            continue
-        encoded.append((name, value, enc))
+        order.append((name, value))
+    # values of shareable kinds first, so pickled containers can refer to them by name
+    first = [(n, v) for n, v in order if _likely_shareable(v)]
+    rest = [(n, v) for n, v in order if not _likely_shareable(v)]
+    shared: dict[int, str] = {}
+    for name, value in first:
+        enc = _encode_or_skip(name, value, result)
+        if enc is not None:
+            encoded.append((name, value, enc))
+            if enc.kind in SHAREABLE_KINDS:
+                shared[id(value)] = name
+    with shared_objects(shared):
+        for name, value in rest:
+            enc = _encode_or_skip(name, value, result)
+            if enc is not None:
+                encoded.append((name, value, enc))
 
     total = sum(sum(len(b) for b in e.buffers) for _, _, e in encoded if e is not _ALIAS)
     done = 0
@@ -102,10 +111,13 @@ def capture(
         if old is not None and old.get("fingerprint") == fp and "alias_of" not in old:
             result.variables[name] = dict(old)
             result.reused.append(name)
+        elif (problem := _round_trip_problem(enc, namespace)) is not None:
+            result.skipped.append({"name": name, "type": enc.type_name, "reason": problem})
+            continue
         else:
             header = {"kind": enc.kind, "meta": enc.meta}
             buffers = [objects.put_buffer(b) for b in enc.buffers]
-            result.variables[name] = {
+            record: dict[str, Any] = {
                 "oid": objects.put_json(header),
                 "buffers": buffers,
                 "kind": enc.kind,
@@ -116,6 +128,9 @@ def capture(
                 "needs_trust": enc.needs_trust,
                 "fingerprint": fp,
             }
+            if enc.meta.get("refs"):
+                record["refs"] = list(enc.meta["refs"])
+            result.variables[name] = record
             result.written.append(name)
             result.bytes_written += size
         done += size
@@ -128,6 +143,42 @@ def capture(
             if target in result.variables:
                 result.variables[name] = {**result.variables[target], "alias_of": target}
     return result
+
+
+def _likely_shareable(value: Any) -> bool:
+    """Whether the first serializer that claims ``value`` is of a shareable kind (cheap)."""
+    for serializer in serializers():
+        if serializer.matches(value):
+            return serializer.kind in SHAREABLE_KINDS
+    return False
+
+
+#: Pickled values up to this size are decoded once after encoding, to catch classes whose
+#: pickling "succeeds" but produces something that cannot be loaded back.
+ROUND_TRIP_LIMIT = 8 * 1024 * 1024
+
+
+def _round_trip_problem(enc: Encoded, namespace: MutableMapping[str, Any]) -> str | None:
+    if not enc.needs_trust or enc.nbytes > ROUND_TRIP_LIMIT:
+        return None
+    try:
+        with resolving(namespace.__getitem__):
+            decode(enc.kind, enc.meta, [bytes(b) for b in enc.buffers], allow_untrusted=True)
+    except Exception as err:
+        return f"saved but could not be loaded back ({type(err).__name__}: {err})"
+    return None
+
+
+def _encode_or_skip(name: str, value: Any, result: CaptureResult) -> Encoded | None:
+    """Encode one variable, or record why it cannot be saved (never aborting the rest)."""
+    try:
+        return encode(value)
+    except Unserializable as err:
+        reason = err.reason or str(err)
+    except Exception as err:  # a third-party __reduce__ may raise anything
+        reason = f"{type(err).__name__}: {err}"
+    result.skipped.append({"name": name, "type": _type_name(value), "reason": reason})
+    return None
 
 
 @dataclass
@@ -196,21 +247,45 @@ def restore(
     by_oid: dict[str, Any] = {}
     total = sum(int(variables[n].get("size", 0)) for n in plan["restore"])
     done = 0
-    order = sorted(plan["restore"], key=lambda n: "alias_of" in variables[n])
-    for name in order:
+    unchanged = set(plan["unchanged"])
+
+    def load(name: str) -> Any:
         rec = variables[name]
         key = rec["oid"] + ":" + ",".join(rec.get("buffers", []))
-        if key in by_oid:
-            loaded[name] = by_oid[key]
-            continue
-        header = objects.get_json(rec["oid"])
-        buffers = [objects.get_buffer(b) for b in rec.get("buffers", [])]
-        value = decode(header["kind"], header["meta"], buffers, allow_untrusted=allow_untrusted)
-        by_oid[key] = value
-        loaded[name] = value
-        done += int(rec.get("size", 0))
-        if progress is not None:
-            progress(done, total, name)
+        if key not in by_oid:
+            header = objects.get_json(rec["oid"])
+            buffers = [objects.get_buffer(b) for b in rec.get("buffers", [])]
+            by_oid[key] = decode(
+                header["kind"], header["meta"], buffers, allow_untrusted=allow_untrusted
+            )
+        return by_oid[key]
+
+    def resolve(name: str) -> Any:
+        """A referenced variable: the one being restored, the equal live one, or the saved one."""
+        if name in loaded:
+            return loaded[name]
+        if name in namespace and (
+            name in unchanged
+            or (
+                name in variables
+                and live_fingerprint(namespace[name]) == variables[name].get("fingerprint")
+            )
+        ):
+            unchanged.add(name)
+            return namespace[name]
+        if name not in variables:
+            raise Unserializable(f"refers to variable {name!r}, which this version lacks")
+        return load(name)
+
+    def rank(n: str) -> tuple[bool, bool]:
+        return ("alias_of" in variables[n], bool(variables[n].get("refs")))
+
+    with resolving(resolve):
+        for name in sorted(plan["restore"], key=rank):
+            loaded[name] = load(name)
+            done += int(variables[name].get("size", 0))
+            if progress is not None:
+                progress(done, total, name)
     # aliases of an unchanged variable must point at the live object, not a new copy
     for name in list(loaded):
         target = variables[name].get("alias_of")
