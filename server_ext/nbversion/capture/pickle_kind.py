@@ -51,7 +51,7 @@ def resolving(resolve: Callable[[str], Any]) -> Iterator[None]:
         _RESOLVE.reset(token)
 
 
-def _pickler_class(cloud: bool) -> type[pickle.Pickler]:
+def _pickler_class(cloud: bool) -> Any:
     if cloud:
         import cloudpickle
 
