@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from . import __version__
-from .errors import NbVersionError
+from .errors import InvalidInput, NbVersionError, NotFound
 
 Handler = Callable[[argparse.Namespace], int]
 #: ``add(name, handler, help) -> subparser``, handed to each command module's ``register``.
@@ -53,9 +53,37 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_save(args: argparse.Namespace) -> int:
+    if args.execute:
+        return _save_executed(args)
     with _repo(args) as repo:
         m = repo.save_notebook_file(args.notebook, args.message, branch=args.branch)
         _emit(args, _summary(m), f"[{m.branch} {m.id[:12]}] {m.message}")
+    return 0
+
+
+def _save_executed(args: argparse.Namespace) -> int:
+    """``save --execute``: run the notebook headless, then save its final kernel state."""
+    from pathlib import Path
+
+    from .headless import execute_and_save
+    from .store import Repository
+
+    if args.branch:
+        raise InvalidInput("--execute saves on the notebook's checked-out branch (no --branch)")
+    notebook = Path(args.notebook).resolve()
+    try:
+        root = Repository.discover(Path(args.root) if args.root else notebook.parent)
+    except NotFound:
+        root = Path(args.root).resolve() if args.root else notebook.parent
+        Repository.init(root).close()
+    result = execute_and_save(root, notebook, args.message, kernel_name=args.kernel,
+                              timeout=args.timeout)  # fmt: skip
+    v = result["version"]
+    text = (
+        f"[{v['branch']} {result['id'][:12]}] {v['message']} "
+        f"({len(v['variables'])} variables, {result['seconds']:.1f} s)"
+    )
+    _emit(args, {"id": result["id"], **{k: v[k] for k in ("branch", "message", "metrics")}}, text)
     return 0
 
 
@@ -203,6 +231,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("notebook")
     p.add_argument("-m", "--message", required=True)
     p.add_argument("-b", "--branch", help="branch to save on (default: checked-out branch)")
+    p.add_argument(
+        "--execute",
+        action="store_true",
+        help="run every cell in a fresh kernel first and save its variables too",
+    )
+    p.add_argument("--kernel", help="kernel to run with --execute (default: the notebook's)")
+    p.add_argument("--timeout", type=float, default=600, help="seconds per cell (--execute)")
     p = add("log", cmd_log, "list versions on a branch, newest first")
     p.add_argument("notebook")
     p.add_argument("-b", "--branch")

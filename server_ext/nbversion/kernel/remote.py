@@ -53,11 +53,18 @@ def _answer(work: Any) -> str:
         )
 
 
-def save(notebook: str, message: str) -> str:
-    """Save the notebook and this kernel's state; answers the manifest and capture summary."""
+def save(notebook: str, message: str, source: str | None = None) -> str:
+    """Save the notebook and this kernel's state; answers the manifest and capture summary.
+
+    ``source`` is a file holding the notebook content to store instead of ``notebook``'s
+    (the executed copy, for headless runs); the version still belongs to ``notebook``.
+    """
 
     def work() -> dict[str, Any]:
-        res = _session(notebook).save(message, progress=_progress)
+        from pathlib import Path
+
+        src = Path(source) if source else None
+        res = _session(notebook).save(message, progress=_progress, notebook_source=src)
         return {
             "version": res.manifest.to_dict(),
             "id": res.manifest.id,
