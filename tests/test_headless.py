@@ -46,10 +46,11 @@ def test_execute_saves_the_executed_notebook_and_its_variables(project: Path) ->
 
 def test_a_failing_cell_saves_nothing_and_says_which(project: Path) -> None:
     nb = json.loads((project / "demo.ipynb").read_text())
-    nb["cells"].append(
+    nb["cells"] = [
         {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
-         "source": "raise ValueError('broken data')"}
-    )  # fmt: skip
+         "source": source}
+        for source in ("x = 1", "raise ValueError('broken data')")
+    ]  # fmt: skip
     (project / "broken.ipynb").write_text(json.dumps(nb))
     out = nbversion("save", "broken.ipynb", "-m", "x", "--execute", cwd=project)
     assert out.returncode != 0

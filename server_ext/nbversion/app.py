@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from jupyter_server.extension.application import ExtensionApp
-from traitlets import Bool, Float, Unicode
+from traitlets import Bool, Float, Int, Unicode
 
 from . import __version__
 from .server.handlers import route_table
@@ -34,6 +34,15 @@ class NbVersionApp(ExtensionApp):
         help="Load the %version magic in every IPython kernel this server starts.",
     )
 
+    max_variable_size = Int(
+        0,
+        config=True,
+        help=(
+            "Largest encoded size (bytes) of one variable a save captures; larger ones are "
+            "listed as not saved, with the reason. 0 means no limit."
+        ),
+    )
+
     kernel_timeout = Float(
         600.0,
         config=True,
@@ -58,8 +67,9 @@ class NbVersionApp(ExtensionApp):
         if self.autoload_kernel_extension:
             from .server import autoload
 
+            extra = {"NBVERSION_MAX_VARIABLE_SIZE": str(self.max_variable_size)}
             autoload.install(
-                self.serverapp.kernel_manager, self.settings["nbversion_root"], self.log
+                self.serverapp.kernel_manager, self.settings["nbversion_root"], self.log, extra
             )
 
     async def stop_extension(self) -> None:

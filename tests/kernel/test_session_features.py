@@ -76,3 +76,48 @@ def test_state_comes_back_in_a_new_kernel(
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
+
+
+def test_restore_can_keep_extra_variables(nbk: Kernel) -> None:
+    nbk.check("x = 1")
+    nbk.check("%version save -m one")
+    nbk.check("x = 2\nscratch = 'keep me'")
+    nbk.check("%version restore HEAD --keep")
+    assert value(nbk, "[x, scratch]") == [1, "keep me"]
+
+
+def test_tracked_files_restore_but_never_over_unsaved_changes(nbk: Kernel, project: Path) -> None:
+    data = project / "data" / "iris.csv"
+    original = data.read_bytes()
+    nbk.check("%version track data/iris.csv")
+    nbk.check("%version save -m 'with data'")
+    data.write_bytes(b"a,b\n1,2\n")  # edited after the last version: unsaved work
+    out = nbk.check("%version restore HEAD --files")
+    assert "changed since the last version" in out.stdout
+    assert data.read_bytes() == b"a,b\n1,2\n"
+    nbk.check("%version save -m 'edited data'")
+    nbk.check("%version restore HEAD~1 --files")
+    assert data.read_bytes() == original
+    out = nbk.check("%version restore HEAD --files --force").data[0]["text/plain"]
+    assert "files restored: data/iris.csv" in out
+    assert data.read_bytes() == b"a,b\n1,2\n"
+
+
+def test_values_over_the_size_limit_are_skipped_with_the_reason(
+    project: Path, kernel_env: dict[str, str]
+) -> None:
+    env = {**kernel_env, "NBVERSION_MAX_VARIABLE_SIZE": "100000"}
+    km, kc = start_new_kernel(kernel_name="python3", cwd=str(project), env=env)
+    k = Kernel(km, kc)
+    try:
+        k.check("%load_ext nbversion")
+        notebook = str(project / "analysis.ipynb")
+        k.check(f"import nbversion; nbversion.set_notebook({notebook!r}); del nbversion")
+        k.check("import numpy as np\nbig = np.zeros(1_000_000)\nsmall = np.zeros(10)")
+        out = k.check("%version save -m limits").data[0]["text/plain"]
+        assert "1 not saved" in out
+        skipped = {s["name"]: s["reason"] for s in head_manifest(project)["skipped"]}  # type: ignore[union-attr]
+        assert "over the size limit" in skipped["big"]
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)

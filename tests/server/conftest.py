@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 
+from nbversion.service.kernels import own_session
+
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 Fetch = Callable[..., Awaitable[Any]]
@@ -47,7 +49,7 @@ class LiveKernel:
 
     async def run(self, code: str, timeout: float = 60) -> str:
         km = self.serverapp.kernel_manager.get_kernel(self.id)
-        client = km.client()
+        client = km.client(session=own_session(km))
         client.start_channels()
         try:
             await client.wait_for_ready(timeout=timeout)
@@ -70,7 +72,7 @@ class LiveKernel:
 
     def run_nowait(self, code: str) -> None:
         km = self.serverapp.kernel_manager.get_kernel(self.id)
-        client = km.client()
+        client = km.client(session=own_session(km))
         client.start_channels()
         client.execute(code)
         asyncio.get_event_loop().call_later(30, client.stop_channels)

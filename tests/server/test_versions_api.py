@@ -97,7 +97,7 @@ async def test_save_queues_behind_a_busy_kernel(
     assert body["state"] == "queued"
     assert "busy" in body["detail"]
     done = await wait_job(jp_fetch, body)
-    assert done["state"] == "done"
+    assert done["state"] == "done", done["error"]
     _, version = await api(jp_fetch, "versions", done["result"]["id"])
     assert version["variables"]["y"]["summary"] == "2"
 
@@ -229,3 +229,46 @@ async def test_kernels_started_by_the_server_load_the_magic(
     loaded, root = out.split()
     assert loaded == "True"
     assert os.path.samefile(root, jp_root_dir)
+
+
+@pytest.mark.parametrize(
+    "jp_server_config",
+    [
+        {
+            "ServerApp": {"jpserver_extensions": {"nbversion": True}},
+            "NbVersionApp": {"kernel_timeout": 1.0, "max_variable_size": 10_000},
+        }
+    ],
+)
+async def test_a_slow_kernel_times_out_and_the_late_request_does_nothing(
+    jp_fetch: Fetch, notebook: str, live_kernel: LiveKernel
+) -> None:
+    await live_kernel.run("import numpy as np\nbig = np.zeros(100_000)\nsmall = 1")
+    live_kernel.run_nowait("import time; time.sleep(3)")
+    await asyncio.sleep(0.3)
+    with pytest.raises(HTTPClientError) as err:
+        await api(jp_fetch, "versions", method="POST", body={"path": notebook, "message": "slow"})
+    assert err.value.code == 504
+    await live_kernel.run("pass")  # waits until the sleeping cell and our late request ran
+    _, listing = await api(jp_fetch, "versions", path=notebook)
+    assert listing["total"] == 0  # the timed-out save never happened behind the user's back
+    # and the size limit set on the server reaches the kernel
+    body = await save(jp_fetch, notebook, "limits")
+    _, version = await api(jp_fetch, "versions", body["result"]["id"])
+    assert "big" in {s["name"] for s in version["skipped"]}
+    assert "small" in version["variables"]
+
+
+async def test_cancelling_a_queued_save(
+    jp_fetch: Fetch, notebook: str, live_kernel: LiveKernel
+) -> None:
+    live_kernel.run_nowait("import time; time.sleep(3)")
+    await asyncio.sleep(0.3)
+    resp, job = await api(jp_fetch, "versions", method="POST",
+                          body={"path": notebook, "message": "never"})  # fmt: skip
+    assert resp.code == 202
+    _, cancelled = await api(jp_fetch, "jobs", job["id"], method="DELETE")
+    assert cancelled["state"] == "cancelled"
+    await live_kernel.run("pass")
+    _, listing = await api(jp_fetch, "versions", path=notebook)
+    assert listing["total"] == 0

@@ -70,3 +70,41 @@ def capture_data_files(
 def tracked_roots(data_files: dict[str, dict[str, Any]]) -> set[str]:
     """The paths the user tracked, recovered from a version's data file records."""
     return {str(r["tracked_as"]) for r in data_files.values() if "tracked_as" in r}
+
+
+def _same_content(repo: Repository, path: Path, oid: str) -> bool:
+    if not path.is_file():
+        return False
+    stored = repo.objects.get_buffer(oid)
+    return path.stat().st_size == len(stored) and path.read_bytes() == stored
+
+
+def check_restore(
+    repo: Repository, wanted: dict[str, dict[str, Any]], saved: dict[str, dict[str, Any]]
+) -> list[str]:
+    """Files a restore would overwrite although they hold changes no version has saved."""
+    refused = []
+    for rel in sorted(wanted):
+        target = repo.root / rel
+        if not target.exists() or _same_content(repo, target, wanted[rel]["oid"]):
+            continue
+        last = saved.get(rel)
+        if last is None or not _same_content(repo, target, last["oid"]):
+            refused.append(rel)
+    return refused
+
+
+def restore_files(repo: Repository, wanted: dict[str, dict[str, Any]]) -> list[str]:
+    """Write the version's tracked files back (atomically); returns the files written."""
+    from ..store.fsutil import atomic_write
+
+    written = []
+    for rel, rec in sorted(wanted.items()):
+        target = repo.root / rel
+        if _same_content(repo, target, rec["oid"]):
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        mode = target.stat().st_mode & 0o777 if target.exists() else 0o644
+        atomic_write(target, repo.objects.get_buffer(rec["oid"]), mode=mode)
+        written.append(rel)
+    return written

@@ -100,6 +100,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="trust this version's pickled objects (made elsewhere)")  # fmt: skip
     s.add_argument("--undo", action="store_true",
                    help="return to the state from just before the last restore")  # fmt: skip
+    s.add_argument("--keep", action="store_true",
+                   help="keep variables the version does not have")  # fmt: skip
+    s.add_argument("--files", action="store_true", help="also restore tracked data files")
+    s.add_argument("--force", action="store_true",
+                   help="with --files: overwrite files changed since the last version")  # fmt: skip
     s.set_defaults(func=_restore)
 
     s = sub.add_parser("autosave", help="save a version after every cell (silently): on|off")
@@ -198,8 +203,9 @@ def _restore(sess: KernelSession, a: argparse.Namespace) -> None:
         if not a.ref:
             raise InvalidInput("restore needs a REF (or --undo)")
         m, res, written = sess.restore(
-            a.ref, a.names or None, trust_it=a.trust, notebook=a.notebook
-        )
+            a.ref, a.names or None, trust_it=a.trust, notebook=a.notebook, keep=a.keep,
+            files=a.files, force=a.force,
+        )  # fmt: skip
     lines = []
     if res.restored:
         lines.append("restored: " + ", ".join(res.restored))
@@ -207,6 +213,8 @@ def _restore(sess: KernelSession, a: argparse.Namespace) -> None:
         lines.append("already equal: " + ", ".join(res.unchanged))
     if res.removed:
         lines.append("removed (not in that version): " + ", ".join(res.removed))
+    if res.files:
+        lines.append("files restored: " + ", ".join(res.files))
     for name, why in res.failed.items():
         lines.append(f"{name}: {why}")
     if written is not None:

@@ -11,12 +11,19 @@ from __future__ import annotations
 import json
 import sys
 from dataclasses import asdict
+from pathlib import Path
 from typing import Any
 
 from ..errors import NbVersionError
 from .session import KernelSession
 
 PROGRESS_PREFIX = "NBVERSION-PROGRESS "
+
+
+class Cancelled(NbVersionError):
+    """The server gave up on this request before the kernel got to it."""
+
+    http_status = 409
 
 
 def _session(notebook: str) -> KernelSession:
@@ -53,7 +60,18 @@ def _answer(work: Any) -> str:
         )
 
 
-def save(notebook: str, message: str, source: str | None = None) -> str:
+def cancel_marker(store_dir: Path, job_id: str) -> Path:
+    """File the server creates when a job is cancelled or timed out before the kernel ran it."""
+    return store_dir / "tmp" / f"cancelled-{job_id}"
+
+
+def _check_cancelled(sess: KernelSession, job_id: str | None) -> None:
+    if job_id and cancel_marker(sess.repo().store_dir, job_id).exists():
+        cancel_marker(sess.repo().store_dir, job_id).unlink(missing_ok=True)
+        raise Cancelled("the request was cancelled (or timed out) before the kernel was free")
+
+
+def save(notebook: str, message: str, source: str | None = None, job_id: str | None = None) -> str:
     """Save the notebook and this kernel's state; answers the manifest and capture summary.
 
     ``source`` is a file holding the notebook content to store instead of ``notebook``'s
@@ -61,10 +79,10 @@ def save(notebook: str, message: str, source: str | None = None) -> str:
     """
 
     def work() -> dict[str, Any]:
-        from pathlib import Path
-
+        sess = _session(notebook)
+        _check_cancelled(sess, job_id)
         src = Path(source) if source else None
-        res = _session(notebook).save(message, progress=_progress, notebook_source=src)
+        res = sess.save(message, progress=_progress, notebook_source=src)
         return {
             "version": res.manifest.to_dict(),
             "id": res.manifest.id,
@@ -91,11 +109,15 @@ def preview_restore(notebook: str, ref: str, names: list[str] | None) -> str:
     return _answer(work)
 
 
-def restore(notebook: str, ref: str, names: list[str] | None, trust_it: bool) -> str:
+def restore(
+    notebook: str, ref: str, names: list[str] | None, trust_it: bool, job_id: str | None = None
+) -> str:
     """Restore variables in place (all, or ``names``)."""
 
     def work() -> dict[str, Any]:
-        m, res, _ = _session(notebook).restore(ref, names, trust_it=trust_it, progress=_progress)
+        sess = _session(notebook)
+        _check_cancelled(sess, job_id)
+        m, res, _ = sess.restore(ref, names, trust_it=trust_it, progress=_progress)
         return {"id": m.id, **asdict(res)}
 
     return _answer(work)

@@ -16,16 +16,25 @@ from typing import Any
 
 from .. import trust
 from ..capture import probe_environment
-from ..errors import NotFound, Unprocessable
+from ..errors import Conflict, NotFound, Unprocessable
 from ..notebook_snapshot import notebook_snapshot
 from ..store import Repository
 from ..store.fsutil import atomic_write
 from ..store.manifest import Manifest
-from . import autolog, snapshot
+from . import autolog, datafiles, snapshot
 from .datafiles import capture_data_files, tracked_roots
 
 ENV_ROOT = "NBVERSION_ROOT"
 UNDO_BRANCH = "nbversion-undo"
+ENV_MAX_SIZE = "NBVERSION_MAX_VARIABLE_SIZE"
+
+
+def _env_size(var: str) -> int | None:
+    """A byte count from the environment (set by the server extension's config), or None."""
+    raw = os.environ.get(var, "").strip()
+    return int(raw) if raw.isdigit() and int(raw) > 0 else None
+
+
 ENV_NOTEBOOK = "NBVERSION_NOTEBOOK"
 ENV_SESSION = "JPY_SESSION_NAME"
 
@@ -52,6 +61,7 @@ class KernelSession:
     metric_patterns: tuple[str, ...] = autolog.DEFAULT_METRIC_PATTERNS
     autodetect: bool = True
     autosave: bool = False
+    max_variable_size: int | None = field(default_factory=lambda: _env_size(ENV_MAX_SIZE))
     _repo: Repository | None = None
 
     # -- where am I ----------------------------------------------------------------------
@@ -146,7 +156,7 @@ class KernelSession:
         previous = head.variables if head is not None else {}
         captured = snapshot.capture(
             self.shell.user_ns, repo.objects, previous, names=names, verify=verify,
-            progress=progress,
+            progress=progress, max_size=self.max_variable_size,
         )  # fmt: skip
         prev_files = head.data_files if head is not None else {}
         data_files = capture_data_files(repo, sorted(self.tracked), prev_files)
@@ -211,14 +221,28 @@ class KernelSession:
         notebook: bool = False,
         progress: snapshot.Progress | None = None,
         undo_point: bool = True,
+        keep: bool = False,
+        files: bool = False,
+        force: bool = False,
     ) -> tuple[Manifest, snapshot.RestoreResult, Path | None]:
         """Restore variables (all, or ``names``) in place; optionally write the notebook copy.
 
         With ``undo_point`` the live state is first saved on the ``nbversion-undo`` branch
         (only what changed is written), so ``%version restore --undo`` can return to it.
+        ``keep`` leaves variables the version lacks in place; ``files`` also restores the
+        tracked data files, refusing files changed since the last version unless ``force``.
         """
         repo = self.repo()
         manifest = self.get(ref)
+        head = self.head()
+        if files:
+            refused = datafiles.check_restore(repo, manifest.data_files,
+                                              head.data_files if head else {})  # fmt: skip
+            if refused and not force:
+                raise Conflict(
+                    "these tracked files changed since the last version and would be "
+                    f"overwritten: {', '.join(refused)} (save first, or use --force)"
+                )
         if undo_point:
             self.save(f"before restore of {manifest.id[:10]}", branch=UNDO_BRANCH)
         if trust_it:
@@ -232,7 +256,10 @@ class KernelSession:
             allow_untrusted=allowed,
             skipped_names=[s["name"] for s in manifest.skipped],
             progress=progress,
+            keep_extra=keep,
         )
+        if files:
+            result.files = datafiles.restore_files(repo, manifest.data_files)
         written = self.write_restored_notebook(manifest) if notebook else None
         return manifest, result, written
 

@@ -61,11 +61,13 @@ def capture(
     names: Iterable[str] | None = None,
     verify: bool = False,
     progress: Progress | None = None,
+    max_size: int | None = None,
 ) -> CaptureResult:
     """Encode every capturable variable of ``namespace`` and store what changed.
 
     ``previous`` maps names to the records of the last version (for reuse); ``verify``
     ignores it and rewrites every object (objects already present are still not rewritten).
+    A value whose encoded size exceeds ``max_size`` bytes is listed as skipped.
     """
     previous = {} if verify else (previous or {})
     result = CaptureResult()
@@ -105,9 +107,13 @@ def capture(
     for name, _value, enc in encoded:
         if enc is _ALIAS:
             continue
+        size = sum(len(b) for b in enc.buffers)
+        if max_size is not None and size > max_size:
+            reason = f"{_mb(size)} is over the size limit of {_mb(max_size)}"
+            result.skipped.append({"name": name, "type": enc.type_name, "reason": reason})
+            continue
         fp = fingerprint(enc)
         old = previous.get(name)
-        size = sum(len(b) for b in enc.buffers)
         if old is not None and old.get("fingerprint") == fp and "alias_of" not in old:
             result.variables[name] = dict(old)
             result.reused.append(name)
@@ -189,6 +195,7 @@ class RestoreResult:
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)
+    files: list[str] = field(default_factory=list)
 
 
 def live_fingerprint(value: Any) -> str | None:
@@ -231,6 +238,7 @@ def restore(
     allow_untrusted: bool = False,
     skipped_names: Iterable[str] = (),
     progress: Progress | None = None,
+    keep_extra: bool = False,
 ) -> RestoreResult:
     """Put saved variables back into ``namespace``, loading only those that differ.
 
@@ -294,11 +302,15 @@ def restore(
     namespace.update(loaded)
     result.restored = sorted(loaded)
     keep = set(skipped_names)
-    for name in plan["remove"]:
+    for name in [] if keep_extra else plan["remove"]:
         if name not in keep:
             del namespace[name]
             result.removed.append(name)
     return result
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1e6:.1f} MB"
 
 
 def _type_name(value: Any) -> str:

@@ -26,8 +26,13 @@ def _is_ipykernel(kernel_manager: Any, kernel_name: str | None) -> bool:
     return any("ipykernel" in str(part) for part in spec.argv)
 
 
-def install(kernel_manager: Any, root: str, log: logging.Logger) -> None:
-    """Wrap ``kernel_manager.start_kernel`` once (idempotent)."""
+def install(
+    kernel_manager: Any, root: str, log: logging.Logger, extra_env: dict[str, str] | None = None
+) -> None:
+    """Wrap ``kernel_manager.start_kernel`` once (idempotent).
+
+    ``extra_env`` adds settings for the kernel side (e.g. the variable size limit).
+    """
     if getattr(kernel_manager, "_nbversion_autoload", False):
         return
     original = kernel_manager.start_kernel
@@ -45,6 +50,8 @@ def install(kernel_manager: Any, root: str, log: logging.Logger) -> None:
 
                 env = dict(os.environ)
             env.setdefault(ENV_ROOT, root)
+            for key, value in (extra_env or {}).items():
+                env.setdefault(key, value)
             kwargs["env"] = env
         return await original(*args, **kwargs)
 

@@ -14,6 +14,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from jupyter_client.session import Session
+
 from ..errors import NbVersionError, Unprocessable
 
 PROGRESS_PREFIX = "NBVERSION-PROGRESS "
@@ -49,6 +51,15 @@ def call_code(func: str, *args: Any) -> tuple[str, str]:
     return "", expr
 
 
+def own_session(km: Any) -> Session:
+    """A new session (so a socket identity of our own) with the kernel's signing key.
+
+    Clients made by ``km.client()`` share the manager's session and so one ZMQ identity;
+    the kernel's ROUTER socket may then hand our reply to another client (or theirs to us).
+    """
+    return Session(key=km.session.key, signature_scheme=km.session.signature_scheme)
+
+
 async def kernel_state(kernel_manager: Any, kernel_id: str) -> str:
     """'idle', 'busy', 'starting', ..., or 'dead' when the kernel is gone."""
     try:
@@ -74,10 +85,11 @@ async def call(
     if await kernel_state(kernel_manager, kernel_id) == "dead":
         raise KernelUnavailable(f"kernel {kernel_id} is not running")
     km = kernel_manager.get_kernel(kernel_id)
-    client = km.client()
+    client = km.client(session=own_session(km))
     client.start_channels()
     try:
-        await asyncio.wait_for(client.wait_for_ready(timeout=timeout), timeout + 1)
+        # no wait_for_ready: its kernel_info request would queue behind a busy cell too;
+        # the shell socket queues our request until the kernel reads it.
         _, expr = call_code(func, *args)
         msg_id = client.execute(
             "", silent=True, store_history=False, user_expressions={_ANSWER: expr}
@@ -117,7 +129,9 @@ async def call(
     content = reply["content"]
     if content.get("status") != "ok":
         raise KernelUnavailable(f"kernel error: {content.get('ename')}: {content.get('evalue')}")
-    answer = content["user_expressions"][_ANSWER]
+    answer = content.get("user_expressions", {}).get(_ANSWER)
+    if answer is None:
+        raise KernelUnavailable(f"the kernel's reply carried no answer: {content}")
     if answer.get("status") != "ok":
         hint = ""
         if answer.get("ename") == "ModuleNotFoundError":

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from .. import trust
-from ..diff import diff_manifests
+from ..diff import DiffOptions, diff_manifests
 from ..errors import Conflict, InvalidInput, NotFound
 from ..notebook_snapshot import notebook_snapshot
 from ..store import Repository
@@ -179,7 +179,9 @@ class VersionService:
         def work() -> dict[str, Any]:
             repo = self._open()
             nid = self._notebook_id(repo, path) if path else None
-            return diff_manifests(repo.get(a, nid), repo.get(b, nid))
+            # pickles never load in the server process, even trusted ones: stats suffice
+            options = DiffOptions(load_pickles=False)
+            return diff_manifests(repo.get(a, nid), repo.get(b, nid), repo, options)
 
         return await self._store(work)
 
@@ -211,10 +213,8 @@ class VersionService:
             def started() -> None:
                 job.state, job.detail = "running", "capturing kernel state"
 
-            result = await kernels.call(
-                self.kernel_manager, kid, "save", str(full), message,
-                timeout=self.config.kernel_timeout, on_progress=job.progress, on_started=started,
-            )  # fmt: skip
+            result = await self._call(job, kid, "save", str(full), message, None, job.id,
+                                      on_started=started)  # fmt: skip
             await self._store(self._refresh_index)
             return {"id": result["id"], "version": _summary_dict(result["version"], result["id"]),
                     "variables_captured": True, "written": result["written"],
@@ -268,14 +268,11 @@ class VersionService:
                         )
                     out["variables"] = None
                 else:
-                    func = "preview_restore" if preview else "restore"
-                    args = [str(full), version["id"], variables]
-                    if not preview:
-                        args.append(trust_it)
-                    out["variables"] = await kernels.call(
-                        self.kernel_manager, kid, func, *args,
-                        timeout=self.config.kernel_timeout, on_progress=job.progress,
-                    )  # fmt: skip
+                    if preview:
+                        args: list[Any] = ["preview_restore", str(full), version["id"], variables]
+                    else:
+                        args = ["restore", str(full), version["id"], variables, trust_it, job.id]
+                    out["variables"] = await self._call(job, kid, *args)
             if notebook:
                 out["notebook"] = await self.notebook_content(version["id"])
             return out
@@ -283,6 +280,31 @@ class VersionService:
         self.jobs.start(job, work)
         self._set_cancel(job, kid)
         return await self.jobs.wait(job, self.config.wait_for_job)
+
+    async def _call(
+        self,
+        job: Job,
+        kid: str,
+        func: str,
+        *args: Any,
+        on_started: Callable[[], None] | None = None,
+    ) -> Any:
+        """Run a remote function for a job; a timeout leaves a marker so it never runs late."""
+        try:
+            return await kernels.call(
+                self.kernel_manager, kid, func, *args, timeout=self.config.kernel_timeout,
+                on_progress=job.progress, on_started=on_started,
+            )  # fmt: skip
+        except (kernels.KernelTimeout, asyncio.CancelledError):
+            await self._store(self._mark_cancelled, job.id)
+            raise
+
+    def _mark_cancelled(self, job_id: str) -> None:
+        from ..kernel.remote import cancel_marker
+
+        marker = cancel_marker(self._open(create=True).store_dir, job_id)
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        marker.touch()
 
     def _set_cancel(self, job: Job, kid: str | None) -> None:
         async def cancel() -> None:
