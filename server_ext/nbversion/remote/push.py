@@ -1,0 +1,164 @@
+"""Push: send missing objects, then manifests, then move remote refs by compare-and-swap.
+
+Object stores have no atomic compare-and-swap, so a ref moves like this: read the remote
+ref; refuse unless it is an ancestor of what we push ("fetch first"); write it; read it
+back and verify. Two pushes that interleave between one's read and the other's write can
+still both pass (the later write wins); every ref write also leaves a unique record under
+``logs/`` on the remote, so the lost head can be found and pushed again. See
+docs/sharing.md.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..errors import Conflict, InvalidInput
+from ..store import Repository
+from ..store.manifest import Manifest
+from ..store.refs import HEADS, TAGS
+from .backend import RemoteStore
+from .config import RemoteSpec, list_remotes
+from .transfer import (
+    Progress,
+    ProgressEvent,
+    ancestry,
+    needed_objects,
+    read_object_file,
+    run_parallel,
+)
+
+
+@dataclass
+class PushResult:
+    """What a push sent and which refs it moved (``{"nb/heads/main": id}``)."""
+
+    objects_sent: int = 0
+    bytes_sent: int = 0
+    versions_sent: int = 0
+    refs_updated: dict[str, str] = field(default_factory=dict)
+    refs_unchanged: list[str] = field(default_factory=list)
+
+
+def _select_refs(
+    repo: Repository, notebook: str | None, branch: str | None
+) -> list[tuple[str, str, str, str]]:
+    """Local (notebook, kind, name, id) to push; remote-tracking refs are never pushed."""
+    prefixes = tuple(f"{name}/" for name in list_remotes(repo.store_dir))
+    nb_filter = repo.notebook_id(notebook) if notebook is not None else None
+    out = []
+    for nb, kind, name, vid in repo.refs.all_refs():
+        if nb_filter is not None and nb != nb_filter:
+            continue
+        if name.startswith(prefixes) or name.startswith("imported/"):
+            continue
+        if branch is not None and (kind != HEADS or name != branch):
+            continue
+        out.append((nb, kind, name, vid))
+    if branch is not None and not out:
+        raise InvalidInput(f"no local branch {branch!r} to push")
+    return out
+
+
+def _to_send(repo: Repository, remote_versions: set[str], heads: list[str]) -> list[Manifest]:
+    """Manifests the remote lacks, ancestors first (a remote manifest implies its history)."""
+    order: list[Manifest] = []
+    seen: set[str] = set()
+    for head in heads:
+        stack: list[tuple[str, bool]] = [(head, False)]
+        while stack:
+            vid, expanded = stack.pop()
+            if expanded:
+                order.append(repo.versions.read(vid))
+                continue
+            if vid in seen or vid in remote_versions or not repo.versions.has(vid):
+                continue
+            seen.add(vid)
+            stack.append((vid, True))
+            stack.extend((p, False) for p in repo.versions.read(vid).parents)
+    return order
+
+
+def push(
+    repo: Repository,
+    spec: RemoteSpec,
+    *,
+    notebook: str | None = None,
+    branch: str | None = None,
+    force: bool = False,
+    progress: Progress | None = None,
+) -> PushResult:
+    """Push branches and tags (all, one notebook's, or one branch) to a remote."""
+    remote = RemoteStore(spec)
+    remote.ensure_initialized()
+    refs = _select_refs(repo, notebook, branch)
+    result = PushResult()
+    manifests = _to_send(repo, remote.version_ids(), [vid for *_, vid in refs])
+    oids = needed_objects(repo, manifests)
+    wanted: dict[str, None] = {}
+    for oid in oids:
+        wanted[oid] = None
+        for chunk in repo.objects.referenced_oids(oid):
+            wanted[chunk] = None
+    present = remote.object_ids() if wanted else set()
+    missing = [oid for oid in wanted if oid not in present]
+
+    def send(oid: str) -> int:
+        raw = read_object_file(repo, oid)
+        remote.put_object(oid, raw)
+        return len(raw)
+
+    result.bytes_sent = run_parallel(missing, send, "objects", progress)
+    result.objects_sent = len(missing)
+
+    def send_manifest(m: Manifest) -> int:
+        raw = repo.versions.path(m.id).read_bytes()
+        remote.put_version(m.id, raw)
+        return len(raw)
+
+    # ancestors first, one at a time: a manifest on the remote implies its history is there
+    for i, m in enumerate(manifests):
+        result.bytes_sent += send_manifest(m)
+        if progress is not None:
+            progress(ProgressEvent("versions", i + 1, len(manifests), result.bytes_sent))
+    result.versions_sent = len(manifests)
+    for nb, kind, name, vid in refs:
+        label = f"{nb}/{kind}/{name}"
+        if _move_ref(repo, remote, nb, kind, name, vid, force=force):
+            result.refs_updated[label] = vid
+        else:
+            result.refs_unchanged.append(label)
+    return result
+
+
+def _move_ref(
+    repo: Repository,
+    remote: RemoteStore,
+    nb: str,
+    kind: str,
+    name: str,
+    vid: str,
+    *,
+    force: bool,
+) -> bool:
+    """Compare-and-swap one remote ref as well as an object store allows; True if moved."""
+    current = remote.get_ref(nb, kind, name)
+    what = f"{kind[:-1]} {name!r} of notebook {nb}"
+    if current == vid:
+        return False
+    if current is not None and not force:
+        if kind == TAGS:
+            raise Conflict(f"remote {remote.spec.name}: {what} already points elsewhere")
+        if current not in ancestry(repo, vid):
+            raise Conflict(
+                f"remote {remote.spec.name}: {what} is at {current[:12]}, which is not in "
+                f"your history: fetch first (nbversion pull {remote.spec.name}), then "
+                f"build on {remote.spec.name}/{name} (or push to another branch)"
+            )
+    remote.set_ref(nb, kind, name, vid, why="push" + (" --force" if force else ""))
+    after = remote.get_ref(nb, kind, name)
+    if after != vid:
+        raise Conflict(
+            f"remote {remote.spec.name}: {what} changed while we pushed (now "
+            f"{(after or 'nothing')[:12]}): fetch first (nbversion pull {remote.spec.name})"
+        )
+    return True
