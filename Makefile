@@ -87,7 +87,7 @@ test-ui: setup chromium
 test: lint check-extension test-py test-ui
 
 test-faults: setup
-	$(BIN)/pytest tests -m slow $(PYTEST_ARGS)
+	$(BIN)/pytest tests/reliability tests -m slow $(PYTEST_ARGS)
 
 bench: setup
 	$(BIN)/python benchmarks/store.py --size-mb 1024

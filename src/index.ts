@@ -1,66 +1,130 @@
 import {
-  ILabShell,
   ILayoutRestorer,
   JupyterFrontEnd,
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
 import { ICommandPalette } from '@jupyterlab/apputils';
+import { INotebookTracker, NotebookActions } from '@jupyterlab/notebook';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
+import { IStatusBar } from '@jupyterlab/statusbar';
 
-import { nbversionIcon } from './icons';
+import { createActions } from './actions';
+import { registerCommands } from './commands';
 import { VersionsModel } from './model';
 import { VersionsPanel } from './panel';
-import { CommandIDs, PLUGIN_ID } from './tokens';
+import { Restorer } from './restore';
+import { BranchStatus } from './statusbar';
+import { INbVersionSettings, IVersionsUI, PLUGIN_ID } from './tokens';
+
+const DEFAULTS: INbVersionSettings = {
+  openOnStart: false,
+  defaultRestoreMode: 'all',
+  autoRefreshSeconds: 0
+};
 
 /**
- * The Versions sidebar: registers the panel, its commands and palette entries.
+ * The Versions sidebar: model, panel and settings; follows the active notebook.
  */
-const panelPlugin: JupyterFrontEndPlugin<void> = {
+const panelPlugin: JupyterFrontEndPlugin<IVersionsUI> = {
   id: PLUGIN_ID,
   description: 'Versions sidebar for nbversion.',
   autoStart: true,
-  optional: [ICommandPalette, ILayoutRestorer, ISettingRegistry, ILabShell],
+  requires: [INotebookTracker],
+  optional: [ILayoutRestorer, ISettingRegistry],
+  provides: IVersionsUI,
   activate: (
     app: JupyterFrontEnd,
-    palette: ICommandPalette | null,
-    restorer: ILayoutRestorer | null,
+    tracker: INotebookTracker,
+    layoutRestorer: ILayoutRestorer | null,
     settingRegistry: ISettingRegistry | null
-  ) => {
+  ): IVersionsUI => {
+    const settings = { ...DEFAULTS };
     const model = new VersionsModel();
-    const panel = new VersionsPanel(model);
+    const restorer = new Restorer(model, () => settings.defaultRestoreMode);
+    const actions = createActions(app, model, restorer);
+    const panel = new VersionsPanel(model, actions, () => restorer.canUndo);
     app.shell.add(panel, 'left', { rank: 850 });
-    restorer?.add(panel, 'nbversion-panel');
-    void model.refresh();
+    layoutRestorer?.add(panel, 'nbversion-panel');
+    const open = () => app.shell.activateById(panel.id);
 
-    app.commands.addCommand(CommandIDs.openPanel, {
-      label: 'Show Versions Panel',
-      caption: 'Open the nbversion Versions sidebar',
-      icon: nbversionIcon,
-      execute: () => app.shell.activateById(panel.id)
-    });
-    app.commands.addCommand(CommandIDs.refreshStatus, {
-      label: 'Refresh Versions Panel',
-      execute: () => model.refresh()
-    });
-    if (palette) {
-      const category = 'Versions';
-      palette.addItem({ command: CommandIDs.openPanel, category });
-      palette.addItem({ command: CommandIDs.refreshStatus, category });
-    }
+    void model.refreshStatus();
+    model.setNotebook(tracker.currentWidget);
+    tracker.currentChanged.connect((_, widget) => model.setNotebook(widget));
 
+    // Saves made with the %version magic: refresh once such a cell has run.
+    NotebookActions.executed.connect((_, { notebook, cell }) => {
+      if (
+        notebook === model.notebook?.content &&
+        cell.model.sharedModel.getSource().includes('%version')
+      ) {
+        void model.refresh();
+      }
+    });
+
+    let timer: ReturnType<typeof setInterval> | null = null;
+    const applySettings = (loaded: ISettingRegistry.ISettings) => {
+      Object.assign(settings, loaded.composite as Partial<INbVersionSettings>);
+      if (timer) {
+        clearInterval(timer);
+        timer = null;
+      }
+      const seconds = Number(settings.autoRefreshSeconds) || 0;
+      if (seconds > 0) {
+        timer = setInterval(() => {
+          if (panel.isVisible && model.path && !model.running) {
+            void model.refresh();
+          }
+        }, seconds * 1000);
+      }
+    };
     if (settingRegistry) {
       settingRegistry
         .load(PLUGIN_ID)
-        .then(settings => {
-          if (settings.get('openOnStart').composite as boolean) {
-            void app.restored.then(() => app.shell.activateById(panel.id));
+        .then(loaded => {
+          applySettings(loaded);
+          loaded.changed.connect(applySettings);
+          if (settings.openOnStart) {
+            void app.restored.then(open);
           }
         })
         .catch(reason => {
           console.error('nbversion: failed to load settings.', reason);
         });
     }
+    return { model, actions, restorer, open };
   }
 };
 
-export default [panelPlugin];
+/** Commands, palette items, notebook toolbar button (and the shortcut in the schema). */
+const commandsPlugin: JupyterFrontEndPlugin<void> = {
+  id: 'nbversion:commands',
+  description: 'Commands and toolbar button of nbversion.',
+  autoStart: true,
+  requires: [IVersionsUI, INotebookTracker],
+  optional: [ICommandPalette],
+  activate: (
+    app: JupyterFrontEnd,
+    ui: IVersionsUI,
+    tracker: INotebookTracker,
+    palette: ICommandPalette | null
+  ) => registerCommands(app, ui, tracker, palette)
+};
+
+/** Status bar item showing the active notebook's current branch. */
+const statusBarPlugin: JupyterFrontEndPlugin<void> = {
+  id: 'nbversion:statusbar',
+  description: 'Current nbversion branch in the status bar.',
+  autoStart: true,
+  requires: [IVersionsUI, IStatusBar],
+  activate: (_: JupyterFrontEnd, ui: IVersionsUI, statusBar: IStatusBar) => {
+    statusBar.registerStatusItem('nbversion:branch', {
+      item: new BranchStatus(ui.model, ui.open),
+      align: 'left',
+      rank: 5,
+      isActive: () => ui.model.path !== null,
+      activeStateChanged: ui.model.changed
+    });
+  }
+};
+
+export default [panelPlugin, commandsPlugin, statusBarPlugin];

@@ -1,14 +1,43 @@
+import { NotebookPanel } from '@jupyterlab/notebook';
 import { ISignal, Signal } from '@lumino/signaling';
 
-import { requestAPI } from './request';
-import { IServerStatus } from './tokens';
+import * as api from './api';
+import {
+  IJob,
+  IRefs,
+  ISaveResult,
+  IServerStatus,
+  IVersionDetails,
+  IVersionSummary
+} from './tokens';
+
+/** Rows fetched per page of history. */
+export const PAGE_SIZE = 100;
+/** Saves taking longer than this show a progress bar. */
+const PROGRESS_AFTER_MS = 1000;
+
+/** A running operation shown in the panel (save, restore, checkout). */
+export interface IBusy {
+  label: string;
+  progress: IJob['progress'] | null;
+  detail: string;
+}
+
+/** Details of one version, loaded on demand when its row is expanded. */
+export type DetailsState =
+  | { state: 'loading' }
+  | { state: 'error'; message: string }
+  | { state: 'ready'; details: IVersionDetails };
+
+const EMPTY_REFS: IRefs = { branches: {}, tags: {}, current_branch: 'main' };
 
 /**
- * Client-side state of the Versions panel: the server status and any load error.
- * Components render it; only this model talks to the server.
+ * Client-side state of the Versions panel for the active notebook.
+ * Components render it; only this model (through api.ts) talks to the server.
+ * Methods throw NbVersionAPIError; callers turn them into notifications.
  */
 export class VersionsModel {
-  /** Emitted whenever status or error changes. */
+  /** Emitted on any state change. */
   get changed(): ISignal<this, void> {
     return this._changed;
   }
@@ -16,33 +45,318 @@ export class VersionsModel {
   get status(): IServerStatus | null {
     return this._status;
   }
-
+  /** Error reaching the server extension (status call). */
   get error(): string | null {
     return this._error;
   }
-
+  get notebook(): NotebookPanel | null {
+    return this._notebook;
+  }
+  get path(): string | null {
+    return this._notebook?.context.path ?? null;
+  }
+  get kernelId(): string | undefined {
+    return this._notebook?.sessionContext.session?.kernel?.id;
+  }
+  get versions(): readonly IVersionSummary[] {
+    return this._versions;
+  }
+  get total(): number {
+    return this._total;
+  }
+  get refs(): IRefs {
+    return this._refs;
+  }
+  get currentBranch(): string {
+    return this._refs.current_branch;
+  }
+  /** Id of the head of the current branch, if any. */
+  get currentId(): string | null {
+    return this._refs.branches[this._refs.current_branch] ?? null;
+  }
+  get query(): string {
+    return this._query;
+  }
   get loading(): boolean {
     return this._loading;
   }
+  get listError(): string | null {
+    return this._listError;
+  }
+  get busy(): IBusy | null {
+    return this._busy;
+  }
+  get expanded(): string | null {
+    return this._expanded;
+  }
+  get selected(): readonly string[] {
+    return this._selected;
+  }
+  /** Milliseconds of the last history fetch (for diagnostics). */
+  get lastFetchMs(): number {
+    return this._lastFetchMs;
+  }
+  details(id: string): DetailsState | undefined {
+    return this._details.get(id);
+  }
+  version(id: string): IVersionSummary | undefined {
+    return this._versions.find(v => v.id === id);
+  }
 
-  /** Fetch `GET /nbversion/api/status`; failures land in `error`, never thrown. */
-  async refresh(): Promise<void> {
-    this._loading = true;
-    this._changed.emit();
+  /** Fetch the server status; failures land in `error`, never thrown. */
+  async refreshStatus(): Promise<void> {
     try {
-      this._status = await requestAPI<IServerStatus>('status');
+      this._status = await api.getStatus();
       this._error = null;
     } catch (error) {
       this._status = null;
       this._error = error instanceof Error ? error.message : String(error);
+    }
+    this._changed.emit();
+  }
+
+  /** Track another notebook (or none); reloads the history. */
+  setNotebook(panel: NotebookPanel | null): void {
+    if (panel === this._notebook) {
+      return;
+    }
+    this._notebook?.context.pathChanged.disconnect(this._onPathChanged, this);
+    this._notebook = panel;
+    panel?.context.pathChanged.connect(this._onPathChanged, this);
+    this._reset();
+    void this.refresh();
+  }
+
+  setQuery(q: string): void {
+    this._query = q;
+    this._changed.emit();
+    if (this._queryTimer) {
+      clearTimeout(this._queryTimer);
+    }
+    this._queryTimer = setTimeout(() => void this.refresh(), 250);
+  }
+
+  /** Reload the history from the first page (keeping as many rows as shown). */
+  async refresh(): Promise<void> {
+    const path = this.path;
+    if (!path) {
+      this._reset();
+      this._changed.emit();
+      return;
+    }
+    const limit = Math.min(1000, Math.max(PAGE_SIZE, this._versions.length));
+    await this._fetch(path, 0, limit, false);
+  }
+
+  /** Append the next page of history. */
+  async loadMore(): Promise<void> {
+    const path = this.path;
+    if (!path || this._loading || this._versions.length >= this._total) {
+      return;
+    }
+    await this._fetch(path, this._versions.length, PAGE_SIZE, true);
+  }
+
+  toggleExpanded(id: string): void {
+    this._expanded = this._expanded === id ? null : id;
+    this._changed.emit();
+    if (this._expanded && !this._details.has(id)) {
+      void this.loadDetails(id);
+    }
+  }
+
+  /** Tick a row for comparison; at most two stay selected (oldest dropped). */
+  toggleSelected(id: string): void {
+    if (this._selected.includes(id)) {
+      this._selected = this._selected.filter(s => s !== id);
+    } else {
+      this._selected = [...this._selected, id].slice(-2);
+    }
+    this._changed.emit();
+  }
+
+  async loadDetails(id: string): Promise<void> {
+    const path = this.path;
+    if (!path) {
+      return;
+    }
+    this._details.set(id, { state: 'loading' });
+    this._changed.emit();
+    try {
+      const details = await api.getVersion(id, path);
+      this._details.set(id, { state: 'ready', details });
+    } catch (error) {
+      this._details.set(id, { state: 'error', message: String(error) });
+    }
+    this._changed.emit();
+  }
+
+  /**
+   * Save the notebook file, then a version of it (with kernel state when it has a
+   * kernel). Progress shows when the save takes longer than a second.
+   */
+  async save(message: string): Promise<ISaveResult> {
+    const panel = this._requireNotebook();
+    return this.track('Saving version…', async onProgress => {
+      await panel.context.save();
+      const result = await api.saveVersion(
+        panel.context.path,
+        message,
+        this.kernelId,
+        onProgress
+      );
+      await this.refresh();
+      return result;
+    });
+  }
+
+  /**
+   * Run a server operation as the panel's busy state: a progress bar appears when
+   * it is still running after a second.
+   */
+  async track<T>(
+    label: string,
+    work: (onProgress: api.JobProgress) => Promise<T>
+  ): Promise<T> {
+    const timer = setTimeout(() => {
+      this._busy = this._busy ?? { label, progress: null, detail: '' };
+      this._changed.emit();
+    }, PROGRESS_AFTER_MS);
+    this._running++;
+    const onProgress = (job: IJob) => {
+      this._busy = { label, progress: job.progress, detail: job.detail };
+      this._changed.emit();
+    };
+    try {
+      return await work(onProgress);
     } finally {
-      this._loading = false;
+      clearTimeout(timer);
+      this._running--;
+      if (this._running === 0) {
+        this._busy = null;
+      }
       this._changed.emit();
     }
   }
 
+  /** True while a save/restore started from this panel is running. */
+  get running(): boolean {
+    return this._running > 0;
+  }
+
+  async createRef(
+    kind: 'branches' | 'tags',
+    name: string,
+    ref: string
+  ): Promise<void> {
+    await api.createRef(kind, this._requirePath(), name, ref);
+    await this.refresh();
+  }
+
+  async deleteRef(kind: 'branches' | 'tags', name: string): Promise<void> {
+    await api.deleteRef(kind, this._requirePath(), name);
+    await this.refresh();
+  }
+
+  /** Make `branch` current on the server; returns its head version id. */
+  async checkout(branch: string): Promise<string> {
+    const answer = await api.checkout(this._requirePath(), branch);
+    await this.refresh();
+    return answer.head;
+  }
+
+  dispose(): void {
+    if (this._queryTimer) {
+      clearTimeout(this._queryTimer);
+    }
+    Signal.clearData(this);
+  }
+
+  private async _fetch(
+    path: string,
+    offset: number,
+    limit: number,
+    append: boolean
+  ): Promise<void> {
+    this._loading = true;
+    this._changed.emit();
+    const ticket = ++this._ticket;
+    const started = performance.now();
+    try {
+      const page = await api.listVersions(path, {
+        q: this._query || undefined,
+        offset,
+        limit
+      });
+      if (ticket !== this._ticket || path !== this.path) {
+        return; // a newer request or another notebook superseded this one
+      }
+      this._versions = append
+        ? [...this._versions, ...page.versions]
+        : page.versions;
+      this._total = page.total;
+      this._refs = { ...EMPTY_REFS, ...page.refs };
+      this._listError = null;
+      const ids = new Set(this._versions.map(v => v.id));
+      this._selected = this._selected.filter(id => ids.has(id));
+    } catch (error) {
+      if (ticket === this._ticket) {
+        this._listError =
+          error instanceof Error ? error.message : String(error);
+      }
+    } finally {
+      if (ticket === this._ticket) {
+        this._loading = false;
+        this._lastFetchMs = performance.now() - started;
+      }
+      this._changed.emit();
+    }
+  }
+
+  private _reset(): void {
+    this._ticket++;
+    this._versions = [];
+    this._total = 0;
+    this._refs = EMPTY_REFS;
+    this._expanded = null;
+    this._selected = [];
+    this._details.clear();
+    this._listError = null;
+    this._loading = false;
+  }
+
+  private _onPathChanged(): void {
+    this._reset();
+    void this.refresh();
+  }
+
+  private _requireNotebook(): NotebookPanel {
+    if (!this._notebook) {
+      throw new Error('Open a notebook to version it.');
+    }
+    return this._notebook;
+  }
+
+  private _requirePath(): string {
+    return this._requireNotebook().context.path;
+  }
+
   private _status: IServerStatus | null = null;
   private _error: string | null = null;
+  private _notebook: NotebookPanel | null = null;
+  private _versions: IVersionSummary[] = [];
+  private _total = 0;
+  private _refs: IRefs = EMPTY_REFS;
+  private _query = '';
+  private _queryTimer: ReturnType<typeof setTimeout> | null = null;
   private _loading = false;
+  private _listError: string | null = null;
+  private _busy: IBusy | null = null;
+  private _running = 0;
+  private _expanded: string | null = null;
+  private _selected: string[] = [];
+  private _details = new Map<string, DetailsState>();
+  private _ticket = 0;
+  private _lastFetchMs = 0;
   private _changed = new Signal<this, void>(this);
 }

@@ -1,44 +1,37 @@
 import { ReactWidget, UseSignal } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
+import { BranchBar } from './components/BranchBar';
+import { HistoryList } from './components/HistoryList';
+import { SaveBar } from './components/SaveBar';
+import { StatusFooter } from './components/StatusFooter';
+import { IPanelActions } from './components/types';
 import { nbversionIcon } from './icons';
 import { VersionsModel } from './model';
 
-/** Renders the server status block; purely presentational. */
-function StatusView(props: { model: VersionsModel }): JSX.Element {
-  const { model } = props;
-  if (model.error) {
-    return (
-      <div className="jp-nbversion-error" role="alert">
-        Cannot reach the nbversion server extension: {model.error}
-      </div>
-    );
-  }
-  if (!model.status) {
-    return (
-      <div className="jp-nbversion-loading">Connecting to the server…</div>
-    );
-  }
-  const s = model.status;
+/** Search box over the history (server-side `q`). */
+function SearchBox(props: { model: VersionsModel }): JSX.Element {
   return (
-    <dl className="jp-nbversion-status" data-testid="nbversion-status">
-      <dt>Server extension</dt>
-      <dd data-testid="nbversion-version">nbversion {s.version}</dd>
-      <dt>Project root</dt>
-      <dd data-testid="nbversion-root" title={s.root}>
-        {s.root}
-      </dd>
-      <dt>Store</dt>
-      <dd data-testid="nbversion-store" title={s.store}>
-        {s.store_exists ? s.store : `${s.store} (created on first save)`}
-      </dd>
-    </dl>
+    <input
+      type="search"
+      className="jp-mod-styled jp-nbversion-search"
+      placeholder="Filter: message, branch, tag, variable, metric…"
+      aria-label="Filter versions"
+      title="Filter versions"
+      value={props.model.query}
+      disabled={!props.model.path}
+      onChange={e => props.model.setQuery(e.target.value)}
+    />
   );
 }
 
-/** The "Versions" sidebar panel. */
+/** The "Versions" sidebar: save bar, branch bar, filter, history, server status. */
 export class VersionsPanel extends ReactWidget {
-  constructor(readonly model: VersionsModel) {
+  constructor(
+    readonly model: VersionsModel,
+    private _actions: IPanelActions,
+    private _canUndo: () => boolean
+  ) {
     super();
     this.id = 'nbversion-panel';
     this.addClass('jp-nbversion-panel');
@@ -47,22 +40,59 @@ export class VersionsPanel extends ReactWidget {
   }
 
   render(): JSX.Element {
+    const model = this.model;
+    const actions = this._actions;
     return (
-      <div className="jp-nbversion-body">
-        <header className="jp-nbversion-header">
-          <h2>Versions</h2>
-          <button
-            className="jp-Button jp-mod-styled jp-mod-reject"
-            onClick={() => void this.model.refresh()}
-            title="Refresh"
-          >
-            Refresh
-          </button>
-        </header>
-        <UseSignal signal={this.model.changed}>
-          {() => <StatusView model={this.model} />}
-        </UseSignal>
-      </div>
+      <UseSignal signal={model.changed}>
+        {() => (
+          <div className="jp-nbversion-body">
+            <header className="jp-nbversion-header">
+              <h2>Versions</h2>
+              <span
+                className="jp-nbversion-notebook"
+                title={model.path ?? ''}
+                data-testid="nbversion-notebook"
+              >
+                {model.path ?? 'no notebook'}
+                {model.path ? ` · ${model.total}` : ''}
+              </span>
+            </header>
+            <SaveBar
+              enabled={!!model.path}
+              running={model.running}
+              busy={model.busy}
+              canUndo={this._canUndo()}
+              onSave={message => actions.save(message)}
+              onRefresh={() => actions.refresh()}
+              onUndo={() => actions.undoRestore()}
+            />
+            {model.path && (
+              <BranchBar
+                refs={model.refs}
+                disabled={model.running || model.total === 0}
+                onSwitch={name => actions.switchBranch(name)}
+                onDelete={name => actions.deleteBranch(name)}
+              />
+            )}
+            <div className="jp-nbversion-searchbar">
+              <SearchBox model={model} />
+              <button
+                type="button"
+                className="jp-Button jp-mod-styled jp-mod-reject jp-nbversion-compare"
+                aria-label="Compare"
+                title="Compare the two ticked versions"
+                disabled={model.selected.length !== 2}
+                onClick={() => actions.compare()}
+              >
+                Compare
+                {model.selected.length ? ` ${model.selected.length}/2` : ''}
+              </button>
+            </div>
+            <HistoryList model={model} actions={actions} />
+            <StatusFooter model={model} />
+          </div>
+        )}
+      </UseSignal>
     );
   }
 }

@@ -1,3 +1,5 @@
+import { Token } from '@lumino/coreutils';
+
 /**
  * Shared interfaces and command ids for the nbversion labextension.
  */
@@ -7,6 +9,10 @@ export const PLUGIN_ID = 'nbversion:plugin';
 export namespace CommandIDs {
   export const openPanel = 'nbversion:open-panel';
   export const refreshStatus = 'nbversion:refresh-status';
+  export const save = 'nbversion:save';
+  export const refresh = 'nbversion:refresh';
+  export const undoRestore = 'nbversion:undo-restore';
+  export const compare = 'nbversion:compare';
 }
 
 /** `GET /nbversion/api/status` response body. */
@@ -21,8 +27,176 @@ export interface IServerStatus {
   store_exists: boolean;
 }
 
+/** How a restore is applied by default. */
+export type RestoreMode = 'all' | 'variables' | 'notebook';
+
 /** User settings (see schema/plugin.json). */
 export interface INbVersionSettings {
   /** Open the Versions panel when JupyterLab starts. */
   openOnStart: boolean;
+  /** Choice preselected in the restore dialog. */
+  defaultRestoreMode: RestoreMode;
+  /** Poll the history every N seconds (0 = off). */
+  autoRefreshSeconds: number;
 }
+
+export interface IAuthor {
+  name: string;
+  email: string;
+}
+
+/** One row of `GET versions`. */
+export interface IVersionSummary {
+  id: string;
+  parents: string[];
+  branch: string | null;
+  message: string | null;
+  author: IAuthor | null;
+  created: string | null;
+  notebook_path: string | null;
+  variables: number;
+  metrics: Record<string, unknown>;
+  params: Record<string, unknown>;
+  tags: string[];
+}
+
+export interface IRefs {
+  branches: Record<string, string>;
+  tags: Record<string, string>;
+  current_branch: string;
+}
+
+/** `GET versions` response body. */
+export interface IVersionList {
+  versions: IVersionSummary[];
+  total: number;
+  offset: number;
+  limit: number;
+  refs: Partial<IRefs>;
+}
+
+export interface IVariableInfo {
+  type: string;
+  summary?: string;
+  size?: number;
+  kind?: string;
+  stats?: Record<string, unknown>;
+  alias_of?: string;
+}
+
+/** `GET versions/{id}` response body (the manifest). */
+export interface IVersionDetails {
+  id: string;
+  parents: string[];
+  branch: string | null;
+  message: string | null;
+  author: IAuthor | null;
+  created: string | null;
+  notebook: string;
+  variables: Record<string, IVariableInfo>;
+  data_files: Record<string, unknown>;
+  params: Record<string, unknown>;
+  metrics: Record<string, unknown>;
+  environment: {
+    python?: string;
+    packages?: Record<string, string>;
+    git?: { commit?: string; branch?: string; dirty?: boolean } | null;
+    [key: string]: unknown;
+  };
+  skipped: { name: string; type?: string; reason: string }[];
+  tags: string[];
+  trusted: boolean;
+}
+
+/** A long-running save or restore on the server. */
+export interface IJob<R = unknown> {
+  id: string;
+  kind?: string;
+  state: 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+  detail: string;
+  progress: { done: number; total: number; item: string };
+  result: R | null;
+  error: { message: string; reason: string; status?: number } | null;
+}
+
+export interface ISaveResult {
+  id: string;
+  version: IVersionSummary;
+  variables_captured: boolean;
+  reason?: string;
+  written?: string[];
+  reused?: string[];
+  bytes_written?: number;
+  seconds?: number;
+}
+
+export interface IRestorePlan {
+  restore: string[];
+  unchanged: string[];
+  remove: string[];
+  missing: string[];
+}
+
+export interface IRestoreResult {
+  id: string;
+  variables?: {
+    id?: string;
+    plan?: IRestorePlan;
+    restored?: string[];
+    unchanged?: string[];
+    removed?: string[];
+    failed?: Record<string, string>;
+  } | null;
+  notebook?: Record<string, unknown>;
+}
+
+export interface IDictDiff {
+  added: Record<string, unknown>;
+  removed: Record<string, unknown>;
+  changed: Record<string, { before: unknown; after: unknown; delta?: number }>;
+}
+
+/** `GET diff` response body. */
+export interface IVersionDiff {
+  a: string;
+  b: string;
+  notebook: {
+    changed: boolean;
+    cells?: {
+      added: number;
+      removed: number;
+      modified: number;
+      unchanged: number;
+    };
+  };
+  variables: {
+    added: { name: string; type?: string; after?: string }[];
+    removed: { name: string; type?: string; before?: string }[];
+    changed: {
+      name: string;
+      type_before?: string;
+      type_after?: string;
+      before?: string;
+      after?: string;
+    }[];
+    unchanged: string[];
+  };
+  params: IDictDiff;
+  metrics: IDictDiff;
+  environment: { packages: IDictDiff; other: IDictDiff };
+  data_files: IDictDiff;
+}
+
+/** The shared pieces of the Versions UI, provided by the core plugin. */
+export interface IVersionsUI {
+  model: import('./model').VersionsModel;
+  actions: import('./components/types').IPanelActions;
+  restorer: import('./restore').Restorer;
+  /** Show the Versions sidebar. */
+  open(): void;
+}
+
+export const IVersionsUI = new Token<IVersionsUI>(
+  'nbversion:IVersionsUI',
+  'The Versions sidebar model and actions.'
+);

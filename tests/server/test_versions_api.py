@@ -262,6 +262,7 @@ async def test_a_slow_kernel_times_out_and_the_late_request_does_nothing(
 async def test_cancelling_a_queued_save(
     jp_fetch: Fetch, notebook: str, live_kernel: LiveKernel
 ) -> None:
+    await live_kernel.run("ready = True")  # the kernel has started and answers
     live_kernel.run_nowait("import time; time.sleep(3)")
     await asyncio.sleep(0.3)
     resp, job = await api(jp_fetch, "versions", method="POST",
@@ -272,3 +273,26 @@ async def test_cancelling_a_queued_save(
     await live_kernel.run("pass")
     _, listing = await api(jp_fetch, "versions", path=notebook)
     assert listing["total"] == 0
+
+
+async def test_diff_of_versions_whose_cells_differ(
+    jp_fetch: Fetch, notebook: str, jp_root_dir: Any
+) -> None:
+    """Notebooks as saved on disk (multi-line sources as lists) diff cell by cell."""
+    import json as _json
+
+    from nbversion.store import Repository
+
+    path = jp_root_dir / notebook
+    with Repository.init(jp_root_dir) as repo:
+        a = repo.save_notebook_file(path, "a")
+        nb = _json.loads(path.read_text())
+        nb["cells"][2]["source"] = ["import pandas as pd\n", "df = pd.read_csv('other.csv')\n"]
+        nb["cells"][3]["outputs"] = [{"output_type": "stream", "name": "stdout",
+                                      "text": ["line 1\n", "line 2\n"]}]  # fmt: skip
+        path.write_text(_json.dumps(nb))
+        b = repo.save_notebook_file(path, "b")
+    _, diff = await api(jp_fetch, "diff", a=a.id, b=b.id)
+    assert diff["notebook"]["changed"] is True
+    text = _json.dumps(diff["notebook"])
+    assert "other.csv" in text

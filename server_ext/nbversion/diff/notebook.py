@@ -216,6 +216,26 @@ def _load(repo: Repository, oid: str, limit: int) -> dict[str, Any] | None:
     if len(raw) > limit:
         return None
     nb: dict[str, Any] = json.loads(raw)
+    return _rejoin(nb)
+
+
+def _rejoin(nb: dict[str, Any]) -> dict[str, Any]:
+    """Multi-line strings as single strings, as nbformat holds them in memory.
+
+    On disk nbformat splits sources and text outputs into lists of lines; nbdime compares
+    in-memory notebooks and fails on those lists (unhashable when matching cells).
+    """
+    for cell in nb.get("cells", []):
+        if isinstance(cell.get("source"), list):
+            cell["source"] = "".join(cell["source"])
+        for out in cell.get("outputs", []):
+            if isinstance(out.get("text"), list):
+                out["text"] = "".join(out["text"])
+            data = out.get("data")
+            if isinstance(data, dict):
+                for mime, value in data.items():
+                    if isinstance(value, list) and not mime.endswith("json"):
+                        data[mime] = "".join(value)
     return nb
 
 

@@ -67,6 +67,8 @@ class NbVersionHandler(APIHandler):
             data = json.loads(raw)
         except ValueError as err:
             raise InvalidInput(f"request body is not JSON: {err}") from None
+        except RecursionError:  # e.g. 100,000 nested arrays: not a request we answer
+            raise InvalidInput("request body is nested too deeply") from None
         if not isinstance(data, dict):
             raise InvalidInput("request body must be a JSON object")
         return data

@@ -17,6 +17,10 @@ def confine(root: Path, path: str, *, must_exist: bool = True, suffix: str = ".i
         raise InvalidInput("path is required")
     if "\x00" in path:
         raise InvalidInput("path contains a NUL byte")
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate (JSON "\ud800"): no file has that name
+        raise InvalidInput("path is not valid Unicode text") from None
     pure = PurePosixPath(path.replace("\\", "/"))
     if pure.is_absolute() or any(part == ".." for part in pure.parts):
         raise Forbidden(f"path {path!r} is outside the server root")

@@ -19,11 +19,15 @@ from .. import trust
 from ..diff import DiffOptions, diff_manifests
 from ..errors import Conflict, InvalidInput, NotFound
 from ..notebook_snapshot import notebook_snapshot
-from ..store import Repository
+from ..store import CorruptManifest, Repository
 from ..store.manifest import Manifest
 from . import kernels
 from .jobs import Job, JobRegistry
 from .paths import confine
+
+#: Where the kernel keeps the state from before each restore (``%version restore --undo``);
+#: an implementation detail, so listings leave it out.
+UNDO_BRANCH = "nbversion-undo"
 
 T = TypeVar("T")
 
@@ -130,11 +134,11 @@ class VersionService:
                     history = repo.log(nid, branch=branch) if branch else _all_versions(repo, nid)
                 except NotFound:
                     history = []
-                refs = {
-                    "branches": repo.branches(nid) if history else {},
-                    "tags": repo.tags(nid) if history else {},
-                    "current_branch": repo.current_branch(nid) if history else "main",
-                }
+                refs = _visible_refs(repo, nid) if history else {
+                    "branches": {}, "tags": {}, "current_branch": "main"}  # fmt: skip
+                tags_of: dict[str, list[str]] = {}
+                for tag, vid in refs["tags"].items():
+                    tags_of.setdefault(vid, []).append(tag)
                 if q:
                     history = [m for m in history if _matches(m, q)]
             else:
@@ -146,8 +150,12 @@ class VersionService:
                         reverse=True,
                     )
             page = history[offset : offset + limit]
+            summaries = [_summary(m) for m in page]
+            if path is not None:
+                for summary in summaries:
+                    summary["tags"] = sorted(tags_of.get(summary["id"], []))
             return {
-                "versions": [_summary(m) for m in page],
+                "versions": summaries,
                 "total": len(history),
                 "offset": offset,
                 "limit": limit,
@@ -319,9 +327,7 @@ class VersionService:
     async def refs(self, path: str) -> dict[str, Any]:
         def work() -> dict[str, Any]:
             repo = self._open()
-            nid = self._notebook_id(repo, path)
-            return {"branches": repo.branches(nid), "tags": repo.tags(nid),
-                    "current_branch": repo.current_branch(nid)}  # fmt: skip
+            return _visible_refs(repo, self._notebook_id(repo, path))
 
         return await self._store(work)
 
@@ -364,11 +370,24 @@ class VersionService:
         return await self._store(work)
 
 
+def _visible_refs(repo: Repository, nid: str) -> dict[str, Any]:
+    """Branches (without the internal undo branch), tags and the current branch."""
+    branches = {b: v for b, v in repo.branches(nid).items() if b != UNDO_BRANCH}
+    return {"branches": branches, "tags": repo.tags(nid),
+            "current_branch": repo.current_branch(nid)}  # fmt: skip
+
+
 def _all_versions(repo: Repository, nid: str) -> list[Manifest]:
-    """Every version of a notebook on any branch, newest first."""
+    """Every version of a notebook on any user branch, newest first (undo points hidden)."""
     seen: dict[str, Manifest] = {}
     for branch in repo.branches(nid):
-        for m in repo.log(nid, branch=branch):
+        if branch == UNDO_BRANCH:
+            continue
+        try:
+            history = repo.log(nid, branch=branch)
+        except CorruptManifest:
+            continue  # one damaged branch must not hide the others (fsck names it)
+        for m in history:
             seen.setdefault(m.id, m)
     return sorted(seen.values(), key=lambda m: m.created, reverse=True)
 

@@ -6,12 +6,27 @@ name, never a half-written file (temp files are swept later by gc).
 
 from __future__ import annotations
 
+import errno
 import os
 import secrets
 import threading
 from pathlib import Path
 
+from ..errors import StoreError
+
 Buffer = bytes | bytearray | memoryview
+#: errnos that mean "the disk (or quota, or file size limit) is full".
+_NO_SPACE = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+
+
+def no_space(err: BaseException, path: Path) -> BaseException:
+    """A clear StoreError for a full disk (nothing was kept), else ``err`` itself."""
+    if isinstance(err, OSError) and err.errno in _NO_SPACE:
+        return StoreError(
+            f"no space left on device while writing {path} ({os.strerror(err.errno)}); "
+            "the write was abandoned: free disk space (or run `nbversion gc`) and try again"
+        )
+    return err
 
 
 def fsync_dir(path: Path) -> None:
@@ -53,14 +68,21 @@ def atomic_write(
     """
     tmp_dir = tmp_dir or path.parent
     tmp = temp_name(tmp_dir, path.name)
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except OSError as err:
+        if err.errno in _NO_SPACE:
+            raise no_space(err, path) from None
+        raise
     try:
         write_all(fd, *parts)
         os.fsync(fd)
         os.fchmod(fd, mode)
-    except BaseException:
+    except BaseException as err:
         os.close(fd)
         tmp.unlink(missing_ok=True)
+        if isinstance(err, OSError) and err.errno in _NO_SPACE:
+            raise no_space(err, path) from None
         raise
     os.close(fd)
     try:
@@ -74,9 +96,14 @@ def atomic_write(
 
 def append_line(path: Path, line: str) -> None:
     """Append one line durably (O_APPEND; a crash can only truncate the last line)."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
     try:
-        write_all(fd, line.encode() + b"\n")
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+        try:
+            write_all(fd, line.encode() + b"\n")
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    except OSError as err:
+        if err.errno in _NO_SPACE:
+            raise no_space(err, path) from None
+        raise

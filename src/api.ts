@@ -1,0 +1,159 @@
+/**
+ * Typed wrappers over the nbversion REST API (`/nbversion/api/...`).
+ */
+import { NbVersionAPIError, requestAPI } from './request';
+import {
+  IJob,
+  IRefs,
+  IRestoreResult,
+  ISaveResult,
+  IVersionDetails,
+  IVersionDiff,
+  IVersionList,
+  IServerStatus
+} from './tokens';
+
+function query(params: Record<string, string | number | undefined>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) {
+    if (v !== undefined && v !== '') {
+      q.set(k, String(v));
+    }
+  }
+  return q.toString();
+}
+
+function post(body: unknown): RequestInit {
+  return { method: 'POST', body: JSON.stringify(body) };
+}
+
+export function getStatus(): Promise<IServerStatus> {
+  return requestAPI<IServerStatus>('status');
+}
+
+export function listVersions(
+  path: string,
+  options: { q?: string; branch?: string; offset?: number; limit?: number }
+): Promise<IVersionList> {
+  return requestAPI<IVersionList>(`versions?${query({ path, ...options })}`);
+}
+
+export function getVersion(id: string, path: string): Promise<IVersionDetails> {
+  return requestAPI<IVersionDetails>(
+    `versions/${encodeURIComponent(id)}?${query({ path })}`
+  );
+}
+
+export function getDiff(
+  a: string,
+  b: string,
+  path: string
+): Promise<IVersionDiff> {
+  return requestAPI<IVersionDiff>(`diff?${query({ a, b, path })}`);
+}
+
+export function getRefs(path: string): Promise<IRefs> {
+  return requestAPI<IRefs>(`refs?${query({ path })}`);
+}
+
+export function createRef(
+  kind: 'branches' | 'tags',
+  path: string,
+  name: string,
+  ref: string
+): Promise<{ name: string; kind: string; target: string }> {
+  return requestAPI(`refs/${kind}`, post({ path, name, ref }));
+}
+
+export function deleteRef(
+  kind: 'branches' | 'tags',
+  path: string,
+  name: string
+): Promise<void> {
+  return requestAPI<void>(
+    `refs/${kind}/${encodeURIComponent(name)}?${query({ path })}`,
+    { method: 'DELETE' }
+  );
+}
+
+export function checkout(
+  path: string,
+  branch: string
+): Promise<{ current_branch: string; head: string }> {
+  return requestAPI('refs/checkout', post({ path, branch }));
+}
+
+/** Progress callback for jobs that outlive the first request. */
+export type JobProgress = (job: IJob) => void;
+
+/**
+ * Wait for a job: answer at once when the server finished it within its own
+ * short wait, otherwise poll `GET jobs/{id}` until it ends.
+ */
+export async function waitForJob<R>(
+  first: IJob<R>,
+  onProgress?: JobProgress,
+  intervalMs = 300
+): Promise<R> {
+  let job = first;
+  while (job.state === 'queued' || job.state === 'running') {
+    onProgress?.(job);
+    await new Promise(resolve => setTimeout(resolve, intervalMs));
+    job = await requestAPI<IJob<R>>(`jobs/${job.id}`);
+  }
+  if (job.state === 'done' && job.result) {
+    return job.result;
+  }
+  if (job.state === 'cancelled') {
+    throw new NbVersionAPIError(499, 'the operation was cancelled');
+  }
+  throw new NbVersionAPIError(
+    job.error?.status ?? 500,
+    job.error?.message ?? `the ${job.kind ?? 'job'} failed`
+  );
+}
+
+export function cancelJob(id: string): Promise<IJob> {
+  return requestAPI<IJob>(`jobs/${id}`, { method: 'DELETE' });
+}
+
+export async function saveVersion(
+  path: string,
+  message: string,
+  kernelId?: string,
+  onProgress?: JobProgress
+): Promise<ISaveResult> {
+  const job = await requestAPI<IJob<ISaveResult>>(
+    'versions',
+    post({ path, message, kernel_id: kernelId })
+  );
+  return waitForJob(job, onProgress);
+}
+
+export interface IRestoreOptions {
+  path: string;
+  kernelId?: string;
+  variables?: string[];
+  notebook: boolean;
+  trust?: boolean;
+  preview?: boolean;
+}
+
+export async function restoreVersion(
+  id: string,
+  options: IRestoreOptions,
+  onProgress?: JobProgress
+): Promise<IRestoreResult> {
+  const job = await requestAPI<IJob<IRestoreResult>>(
+    `versions/${encodeURIComponent(id)}/restore`,
+    post({
+      path: options.path,
+      kernel_id: options.kernelId,
+      variables: options.variables,
+      notebook: options.notebook,
+      trust: options.trust ?? false,
+      preview: options.preview ?? false
+    })
+  );
+  return waitForJob(job, onProgress);
+}

@@ -1,0 +1,13 @@
+/** Callbacks the panel components invoke; implemented in actions.ts. */
+export interface IPanelActions {
+  save(message: string): void;
+  refresh(): void;
+  restore(id: string): void;
+  undoRestore(): void;
+  newBranch(id: string): void;
+  tag(id: string): void;
+  removeTag(name: string): void;
+  switchBranch(name: string): void;
+  deleteBranch(name: string): void;
+  compare(): void;
+}

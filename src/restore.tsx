@@ -1,0 +1,243 @@
+/**
+ * Restore a version in place: preview dialog, safety version, apply, undo.
+ */
+import { Dialog, Notification, showDialog } from '@jupyterlab/apputils';
+import { INotebookContent } from '@jupyterlab/nbformat';
+import { ReactWidget } from '@jupyterlab/ui-components';
+import * as React from 'react';
+
+import * as api from './api';
+import { VersionsModel } from './model';
+import { IRestorePlan, IRestoreResult, RestoreMode } from './tokens';
+import { RestorePreview } from './components/RestorePreview';
+
+/** What "Undo restore" needs to put things back. */
+interface IUndo {
+  path: string;
+  versionId: string;
+  /** Notebook JSON from before the restore (null when only variables changed). */
+  notebook: Record<string, unknown> | null;
+  /** Ref whose variables put the kernel back (the kernel's undo point). */
+  variablesFrom: string | null;
+  /** Safety version saved before a cells-only restore. */
+  safetyId: string | null;
+}
+
+/** Branch on which the kernel records the state from before each restore. */
+export const UNDO_BRANCH = 'nbversion-undo';
+
+export const shortId = (id: string): string => id.slice(0, 8);
+
+/** Dialog body with the restore plan and the mode choice. */
+class RestoreBody
+  extends ReactWidget
+  implements Dialog.IBodyWidget<RestoreMode>
+{
+  constructor(
+    private _plan: IRestorePlan | null,
+    private _hasKernel: boolean,
+    private _variables: number,
+    private _mode: RestoreMode
+  ) {
+    super();
+    this.addClass('jp-nbversion-restore-body');
+  }
+
+  getValue(): RestoreMode {
+    return this._mode;
+  }
+
+  render(): JSX.Element {
+    return (
+      <RestorePreview
+        plan={this._plan}
+        hasKernel={this._hasKernel}
+        variables={this._variables}
+        mode={this._mode}
+        onMode={mode => {
+          this._mode = mode;
+          this.update();
+        }}
+      />
+    );
+  }
+}
+
+/** Restores and undoes restores for the Versions panel. */
+export class Restorer {
+  constructor(
+    private _model: VersionsModel,
+    private _defaultMode: () => RestoreMode
+  ) {}
+
+  /** Whether an "Undo restore" is available for the active notebook. */
+  get canUndo(): boolean {
+    return this._undo !== null && this._undo.path === this._model.path;
+  }
+
+  /** Preview a restore of `id`, let the user choose what to restore, then apply it. */
+  async restoreWithPreview(id: string): Promise<void> {
+    const model = this._model;
+    const path = model.path;
+    if (!path) {
+      throw new Error('Open a notebook to restore a version into it.');
+    }
+    const preview = await model.track('Preparing restore…', onProgress =>
+      api.restoreVersion(
+        id,
+        { path, kernelId: model.kernelId, notebook: false, preview: true },
+        onProgress
+      )
+    );
+    const details = await api.getVersion(id, path);
+    const hasKernel = !!model.kernelId;
+    const variables = Object.keys(details.variables).length;
+    const body = new RestoreBody(
+      preview.variables?.plan ?? null,
+      hasKernel,
+      variables,
+      variables > 0 && hasKernel ? this._defaultMode() : 'notebook'
+    );
+    const result = await showDialog({
+      title: `Restore version ${shortId(id)}${details.message ? ` “${details.message}”` : ''}`,
+      body,
+      buttons: [
+        Dialog.cancelButton(),
+        Dialog.okButton({ label: 'Restore', ariaLabel: 'Restore' })
+      ]
+    });
+    if (!result.button.accept || !result.value) {
+      return;
+    }
+    await this.apply(id, result.value, true);
+  }
+
+  /**
+   * Restore `id` in place. The notebook is saved first and its JSON kept for undo.
+   * When kernel variables are restored, the kernel records an undo point on the
+   * `nbversion-undo` branch itself; otherwise (cells only) a safety version is saved
+   * on the current branch when `safety` is set, so nothing unsaved is ever lost.
+   */
+  async apply(id: string, mode: RestoreMode, safety: boolean): Promise<void> {
+    const model = this._model;
+    const panel = model.notebook;
+    if (!panel) {
+      throw new Error('Open a notebook to restore a version into it.');
+    }
+    const path = panel.context.path;
+    const before = panel.context.model.toJSON() as Record<string, unknown>;
+    let safetyId: string | null = null;
+    const result = await model.track('Restoring…', async onProgress => {
+      const target = await api.getVersion(id, path);
+      const withVars =
+        mode !== 'notebook' &&
+        !!model.kernelId &&
+        Object.keys(target.variables).length > 0;
+      if (safety && !withVars) {
+        safetyId = (await model.save(`Before restore of ${shortId(id)}`)).id;
+      } else {
+        await panel.context.save();
+      }
+      return api.restoreVersion(
+        id,
+        {
+          path,
+          kernelId: model.kernelId,
+          notebook: mode !== 'variables',
+          variables: mode === 'notebook' ? [] : undefined
+        },
+        onProgress
+      );
+    });
+    this._applyNotebook(result);
+    this._undo = {
+      path,
+      versionId: id,
+      notebook: mode === 'variables' ? null : before,
+      variablesFrom: result.variables ? UNDO_BRANCH : null,
+      safetyId
+    };
+    await model.refresh();
+    Notification.success(describe(id, result), {
+      autoClose: 5000,
+      actions: [
+        {
+          label: 'Undo restore',
+          caption: 'Put the notebook and variables back as before the restore',
+          callback: () => void this.undo().catch(notifyError)
+        }
+      ]
+    });
+  }
+
+  /** Put back the notebook content and variables from before the last restore. */
+  async undo(): Promise<void> {
+    const undo = this._undo;
+    const panel = this._model.notebook;
+    if (!undo || !panel || panel.context.path !== undo.path) {
+      throw new Error('Nothing to undo for this notebook.');
+    }
+    const from = undo.variablesFrom;
+    if (from) {
+      await this._model.track('Undoing restore…', onProgress =>
+        api.restoreVersion(
+          from,
+          { path: undo.path, kernelId: this._model.kernelId, notebook: false },
+          onProgress
+        )
+      );
+    }
+    if (undo.notebook) {
+      panel.context.model.fromJSON(
+        undo.notebook as unknown as INotebookContent
+      );
+    }
+    this._undo = null;
+    await this._model.refresh();
+    Notification.info(`Undid the restore of ${shortId(undo.versionId)}.`, {
+      autoClose: 4000
+    });
+  }
+
+  private _applyNotebook(result: IRestoreResult): void {
+    const panel = this._model.notebook;
+    if (result.notebook && panel) {
+      panel.context.model.fromJSON(
+        result.notebook as unknown as INotebookContent
+      );
+    }
+  }
+
+  private _undo: IUndo | null = null;
+}
+
+/** "Restored 1a2b3c4d: notebook; variables x, y restored, tmp removed". */
+export function describe(id: string, result: IRestoreResult): string {
+  const parts: string[] = [];
+  if (result.notebook) {
+    parts.push('notebook cells');
+  }
+  const v = result.variables;
+  if (v) {
+    const restored = v.restored ?? [];
+    const removed = v.removed ?? [];
+    const failed = Object.keys(v.failed ?? {});
+    parts.push(
+      `${restored.length} variable${restored.length === 1 ? '' : 's'} restored`
+    );
+    if (removed.length) {
+      parts.push(`${removed.join(', ')} removed`);
+    }
+    if (failed.length) {
+      parts.push(`failed: ${failed.join(', ')}`);
+    }
+  }
+  return `Restored ${shortId(id)}: ${parts.join('; ') || 'nothing to change'}.`;
+}
+
+/** Show any error as a JupyterLab notification with the server's message. */
+export function notifyError(error: unknown): void {
+  const message = error instanceof Error ? error.message : String(error);
+  console.error('nbversion:', error);
+  Notification.error(message, { autoClose: 8000 });
+}
