@@ -1,4 +1,5 @@
 import { NotebookPanel } from '@jupyterlab/notebook';
+import { UUID } from '@lumino/coreutils';
 import { ISignal, Signal } from '@lumino/signaling';
 
 import * as api from './api';
@@ -198,6 +199,7 @@ export class VersionsModel {
   async save(message: string): Promise<ISaveResult> {
     const panel = this._requireNotebook();
     return this.track('Saving version…', async onProgress => {
+      this._stampNotebookId(panel);
       await panel.context.save();
       const result = await api.saveVersion(
         panel.context.path,
@@ -272,6 +274,22 @@ export class VersionsModel {
     Signal.clearData(this);
   }
 
+  /**
+   * Keep the notebook's history id in its metadata (`nbversion.notebook_id`), so the
+   * history follows the notebook through renames and copies keep their lineage. An id
+   * the server already knows for this path is reused; a new notebook gets a new one.
+   */
+  private _stampNotebookId(panel: NotebookPanel): void {
+    const model = panel.context.model;
+    const current = model.getMetadata('nbversion') as
+      { notebook_id?: string } | undefined;
+    if (current?.notebook_id) {
+      return;
+    }
+    const id = this._notebookId ?? UUID.uuid4();
+    model.setMetadata('nbversion', { ...(current ?? {}), notebook_id: id });
+  }
+
   private async _fetch(
     path: string,
     offset: number,
@@ -296,6 +314,7 @@ export class VersionsModel {
         : page.versions;
       this._total = page.total;
       this._refs = { ...EMPTY_REFS, ...page.refs };
+      this._notebookId = page.notebook_id ?? null;
       this._listError = null;
       const ids = new Set(this._versions.map(v => v.id));
       this._selected = this._selected.filter(id => ids.has(id));
@@ -315,6 +334,7 @@ export class VersionsModel {
 
   private _reset(): void {
     this._ticket++;
+    this._notebookId = null;
     this._versions = [];
     this._total = 0;
     this._refs = EMPTY_REFS;
@@ -347,6 +367,7 @@ export class VersionsModel {
   private _versions: IVersionSummary[] = [];
   private _total = 0;
   private _refs: IRefs = EMPTY_REFS;
+  private _notebookId: string | null = null;
   private _query = '';
   private _queryTimer: ReturnType<typeof setTimeout> | null = null;
   private _loading = false;

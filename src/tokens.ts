@@ -73,6 +73,8 @@ export interface IVersionList {
   offset: number;
   limit: number;
   refs: Partial<IRefs>;
+  /** The notebook's stable id, once it has versions (kept in its metadata). */
+  notebook_id?: string | null;
 }
 
 export interface IVariableInfo {

@@ -5,6 +5,7 @@ Real JupyterLab, real kernel, real Chromium. Each test works on its own notebook
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -186,3 +187,17 @@ def test_save_without_kernel_is_notebook_only(page: Page, lab: Lab) -> None:
     save_version(panel, "after shutdown", 1)
     expect(toast(page, "notebook only")).to_be_visible(timeout=30_000)
     expect(rows(panel).first).to_contain_text("0 vars")
+
+
+def test_history_follows_a_renamed_notebook(page: Page, lab: Lab) -> None:
+    write_notebook(lab, "before-rename.ipynb", ["r = 1"], kernel=False)
+    panel = open_notebook(page, lab, "before-rename.ipynb", kernel=False)
+    save_version(panel, "first of renamed", 1)
+    # the sidebar stamped the notebook's history id into its metadata before saving
+    nb = json.loads((lab.root / "before-rename.ipynb").read_text())
+    assert nb["metadata"]["nbversion"]["notebook_id"]
+    page.locator("#jp-MainMenu").get_by_text("File", exact=True).click()
+    page.locator(".lm-Menu-content .lm-Menu-item", has_text="Close All Tabs").first.click()
+    (lab.root / "before-rename.ipynb").rename(lab.root / "after-rename.ipynb")
+    panel = open_notebook(page, lab, "after-rename.ipynb", kernel=False)
+    expect(row(panel, "first of renamed")).to_be_visible(timeout=30_000)

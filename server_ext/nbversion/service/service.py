@@ -126,8 +126,10 @@ class VersionService:
             try:
                 repo = self._open()
             except NotFound:
-                return {"versions": [], "total": 0, "offset": offset, "limit": limit, "refs": {}}
+                return {"versions": [], "total": 0, "offset": offset, "limit": limit,
+                        "refs": {}, "notebook_id": None}  # fmt: skip
             refs: dict[str, Any] = {}
+            nid: str | None = None
             if path is not None:
                 nid = self._notebook_id(repo, path)
                 try:
@@ -155,6 +157,7 @@ class VersionService:
                 for summary in summaries:
                     summary["tags"] = sorted(tags_of.get(summary["id"], []))
             return {
+                "notebook_id": nid if path is not None and history else None,
                 "versions": summaries,
                 "total": len(history),
                 "offset": offset,
