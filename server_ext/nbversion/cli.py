@@ -18,7 +18,11 @@ AddCommand = Callable[[str, Handler, str], argparse.ArgumentParser]
 
 #: Modules contributing subcommands: each defines ``register(add: AddCommand) -> None``
 #: and keeps its handlers thin over the store/service API.
-COMMAND_MODULES: tuple[str, ...] = ("nbversion.cli_remote", "nbversion.cli_diff")
+COMMAND_MODULES: tuple[str, ...] = (
+    "nbversion.cli_remote",
+    "nbversion.cli_diff",
+    "nbversion.cli_tiering",
+)
 
 
 def _repo(args: argparse.Namespace) -> Any:

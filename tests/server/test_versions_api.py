@@ -296,3 +296,18 @@ async def test_diff_of_versions_whose_cells_differ(
     assert diff["notebook"]["changed"] is True
     text = _json.dumps(diff["notebook"])
     assert "other.csv" in text
+
+
+async def test_storage_reports_local_size_and_locality(
+    jp_fetch: Fetch, notebook: str, jp_root_dir: Any
+) -> None:
+    from nbversion.store import Repository
+
+    _, empty = await api(jp_fetch, "storage")
+    assert empty["local_bytes"] == 0
+    with Repository.init(jp_root_dir) as repo:
+        v = repo.save_notebook_file(jp_root_dir / notebook, "a")
+    _, body = await api(jp_fetch, "storage", path=notebook)
+    assert body["local_bytes"] > 0
+    assert body["over_budget"] is False
+    assert body["versions"][v.id]["locality"] == "local"

@@ -266,6 +266,16 @@ class CheckoutHandler(NbVersionHandler):
         self.write_json(await self.service.checkout(path, branch))
 
 
+class StorageHandler(NbVersionHandler):
+    """``GET storage?path=…``: local size vs budget; each version local, remote-only or partial."""
+
+    @web.authenticated
+    @authorized
+    @maps_errors
+    async def get(self) -> None:
+        self.write_json(await self.service.storage(self.arg("path")))
+
+
 class JobHandler(NbVersionHandler):
     """``GET jobs/{id}`` polls a save/restore; ``DELETE jobs/{id}`` cancels it."""
 
@@ -300,5 +310,6 @@ def route_table() -> list[tuple[str, type[APIHandler]]]:
         (rf"{api}/refs/checkout", CheckoutHandler),
         (rf"{api}/refs/(branches|tags)", RefKindHandler),
         (rf"{api}/refs/(branches|tags)/{_REF}", RefHandler),
+        (rf"{api}/storage", StorageHandler),
         (rf"{api}/jobs/([0-9a-f]{{32}})", JobHandler),
     ]

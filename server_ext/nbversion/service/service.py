@@ -326,6 +326,24 @@ class VersionService:
 
         job.on_cancel = cancel
 
+    async def storage(self, path: str | None) -> dict[str, Any]:
+        """Local size against the budget, and where each version's objects live."""
+
+        def work() -> dict[str, Any]:
+            from ..tiering import status
+
+            try:
+                repo = self._open()
+            except NotFound:
+                return {"local_bytes": 0, "budget": None, "over_budget": False, "versions": {}}
+            nid = self._notebook_id(repo, path) if path else None
+            try:
+                return status(repo, nid)
+            except NotFound:
+                return {"local_bytes": 0, "budget": None, "over_budget": False, "versions": {}}
+
+        return await self._store(work)
+
     # -- refs ----------------------------------------------------------------------------
     async def refs(self, path: str) -> dict[str, Any]:
         def work() -> dict[str, Any]:

@@ -6,6 +6,11 @@ keep_tagged = true       # tagged versions survive keep_last and max_store_size
 keep_newer_than = "30d"  # versions younger than this are kept ("" = off)
 max_store_size = ""      # e.g. "20GB": drop oldest unprotected versions above it
 prune_grace = "1h"       # never delete files younger than this (concurrent saves)
+
+[tiering]                # see docs/tiering.md
+max_local_size = ""      # e.g. "2GB": after a save, evict LRU objects already on the remote
+remote = ""              # remote evicted objects go to ("" = origin, or the only remote)
+min_age = "1m"           # automatic eviction skips objects used more recently than this
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ import re
 import sys
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from ..errors import InvalidInput
 
@@ -69,11 +74,33 @@ class RetentionPolicy:
 
 
 @dataclass(frozen=True)
+class TieringPolicy:
+    """The local storage budget and where evicted objects live (see nbversion.tiering)."""
+
+    max_local_size: str = ""
+    remote: str = ""
+    min_age: str = "1m"
+
+    def __post_init__(self) -> None:
+        if self.max_local_size:
+            parse_size(self.max_local_size)
+        if not isinstance(self.remote, str):
+            raise InvalidInput("tiering.remote must be a remote name")
+        parse_duration(self.min_age)
+
+    @property
+    def budget(self) -> int | None:
+        """``max_local_size`` in bytes, or None when there is no budget."""
+        return parse_size(self.max_local_size) if self.max_local_size else None
+
+
+@dataclass(frozen=True)
 class Config:
     """The parsed config file (unknown tables are kept for other layers)."""
 
     retention: RetentionPolicy
     other: dict[str, Any]
+    tiering: TieringPolicy = TieringPolicy()
 
 
 def load_config(path: Path) -> Config:
@@ -84,16 +111,25 @@ def load_config(path: Path) -> Config:
         data = {}
     except tomllib.TOMLDecodeError as err:
         raise InvalidInput(f"{path}: {err}") from None
-    section = dict(data.pop("retention", {}))
-    names = {f.name for f in fields(RetentionPolicy)}
-    unknown = set(section) - names
+    policy = _section(path, "retention", RetentionPolicy, data.pop("retention", {}))
+    tiering = _section(path, "tiering", TieringPolicy, data.pop("tiering", {}))
+    return Config(retention=policy, other=data, tiering=tiering)
+
+
+_P = TypeVar("_P", RetentionPolicy, TieringPolicy)
+
+
+def _section(path: Path, name: str, cls: type[_P], section: Any) -> _P:
+    """Build one policy table, naming unknown keys and bad values."""
+    if not isinstance(section, dict):
+        raise InvalidInput(f"{path}: [{name}] must be a table")
+    unknown = set(section) - {f.name for f in fields(cls)}
     if unknown:
-        raise InvalidInput(f"{path}: unknown retention keys {sorted(unknown)}")
+        raise InvalidInput(f"{path}: unknown {name} keys {sorted(unknown)}")
     try:
-        policy = RetentionPolicy(**section)
+        return cls(**section)
     except TypeError as err:
         raise InvalidInput(f"{path}: {err}") from None
-    return Config(retention=policy, other=data)
 
 
 def dump_toml(tables: dict[str, dict[str, Any]]) -> str:
@@ -120,5 +156,8 @@ def _toml_value(value: Any) -> str:
 
 def default_config_text() -> str:
     """The ``config.toml`` written by ``nbversion init``."""
-    policy = RetentionPolicy()
-    return dump_toml({"retention": {f.name: getattr(policy, f.name) for f in fields(policy)}})
+    policy, tiering = RetentionPolicy(), TieringPolicy()
+    return dump_toml({
+        "retention": {f.name: getattr(policy, f.name) for f in fields(policy)},
+        "tiering": {f.name: getattr(tiering, f.name) for f in fields(tiering)},
+    })  # fmt: skip

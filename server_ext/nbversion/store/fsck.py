@@ -2,7 +2,9 @@
 
 Every problem names the version and object involved. ``repair`` deletes corrupt
 objects (a later save of the same content writes a good copy) and reports which
-versions lost which variables, data files or notebook.
+versions lost which variables, data files or notebook. Objects evicted to a remote
+(recorded in ``.nbversion/evicted``, see nbversion.tiering) are counted as
+``remote_only``, not reported as missing.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ class FsckReport:
     problems: list[Problem] = field(default_factory=list)
     removed_objects: list[str] = field(default_factory=list)
     lost: dict[str, list[str]] = field(default_factory=dict)
+    remote_only: int = 0
 
     @property
     def ok(self) -> bool:
@@ -80,6 +83,7 @@ def check(repo: Repository, *, repair: bool = False) -> FsckReport:
     pruned_file = repo.store_dir / "pruned"
     pruned = set(pruned_file.read_text().split()) if pruned_file.exists() else set()
     good_versions: set[str] = set()
+    remote_only: set[str] = set()
     for vid in sorted(repo.versions.ids()):
         report.versions_checked += 1
         try:
@@ -89,7 +93,7 @@ def check(repo: Repository, *, repair: bool = False) -> FsckReport:
             continue
         good_versions.add(vid)
         for what, oid in _items(manifest):
-            for problem in _check_object(repo, vid, what, oid, corrupt):
+            for problem in _check_object(repo, vid, what, oid, corrupt, remote_only):
                 report.problems.append(problem)
                 report.lost.setdefault(vid, []).append(what)
         for parent in manifest.parents:
@@ -115,6 +119,7 @@ def check(repo: Repository, *, repair: bool = False) -> FsckReport:
                     "bad-ref", f"{ref} points to {state} version {value}", version=value, ref=ref
                 )
             )
+    report.remote_only = len(remote_only)
     for vid in report.lost:
         report.lost[vid] = sorted(set(report.lost[vid]))
     if repair:
@@ -125,9 +130,15 @@ def check(repo: Repository, *, repair: bool = False) -> FsckReport:
 
 
 def _check_object(
-    repo: Repository, vid: str, what: str, oid: str, corrupt: dict[str, str]
+    repo: Repository,
+    vid: str,
+    what: str,
+    oid: str,
+    corrupt: dict[str, str],
+    remote_only: set[str],
 ) -> list[Problem]:
-    """Problems with one object a version names (including a chunk list's chunks)."""
+    """Problems with one object a version names (including a chunk list's chunks);
+    evicted objects are added to ``remote_only`` instead."""
     if oid in corrupt:
         return [
             Problem(
@@ -137,6 +148,9 @@ def _check_object(
                 object=oid,
             )
         ]
+    if repo.objects.is_remote_only(oid):
+        remote_only.add(oid)
+        return []
     if not repo.objects.has(oid):
         return [
             Problem(
@@ -152,6 +166,9 @@ def _check_object(
         return [Problem("corrupt-object", f"version {vid}: {what}: {err}", version=vid, object=oid)]
     problems = []
     for index, (cid, _size) in enumerate(chunks.chunks if chunks else ()):
+        if repo.objects.is_remote_only(cid):
+            remote_only.add(cid)
+            continue
         state = "corrupt" if cid in corrupt else None if repo.objects.has(cid) else "missing"
         if state:
             problems.append(

@@ -4,6 +4,10 @@ An object is named by the BLAKE3-256 hex of its *content*; the file holds a 1-by
 codec header (``0`` raw, ``1`` zstd) then the payload. Compression is kept only when
 a sample shows it pays (zstd is no faster than the disk; random floats shrink ~6%).
 Every read rehashes, so a damaged file raises :class:`CorruptObject`.
+
+Objects evicted to a remote (``nbversion.tiering``, recorded in ``.nbversion/evicted``)
+are fetched back on a miss by an optional :class:`Fetcher`, then read as usual. Reads
+bump the file's atime (at most once a minute), the access clock of budget eviction.
 """
 
 from __future__ import annotations
@@ -14,10 +18,11 @@ import json
 import os
 import re
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import blake3
 import zstandard
@@ -33,6 +38,10 @@ MIN_SAVING = 0.15
 _SAMPLE = 16 << 10
 _ZSTD_LEVEL = 1
 _WORKERS = 4  # I/O threads: fsyncs overlap on the device queue, hashing releases the GIL
+#: The eviction record (``.nbversion/evicted``); its presence enables fetch on miss.
+EVICTED_FILE = "evicted"
+#: Reads refresh an object's atime only when it is older than this (seconds).
+ACCESS_RESOLUTION = 60.0
 _local = threading.local()
 _new_bytearray = ctypes.pythonapi.PyByteArray_FromStringAndSize
 _new_bytearray.restype = ctypes.py_object
@@ -94,12 +103,40 @@ def encode(view: memoryview) -> tuple[int, Buffer]:
     return ZSTD, packed
 
 
+def touch_access(fd: int) -> None:
+    """Record a read in the file's atime (mtime kept), at most once per ACCESS_RESOLUTION."""
+    with contextlib.suppress(OSError):
+        st = os.fstat(fd)
+        now = time.time()
+        if now - st.st_atime > ACCESS_RESOLUTION:
+            os.utime(fd, (now, st.st_mtime))
+
+
+class Fetcher(Protocol):
+    """Brings evicted objects back from a remote (see ``nbversion.tiering.fetch``)."""
+
+    def knows(self, oid: str) -> bool:
+        """True when ``oid`` is recorded as evicted (so it can be fetched)."""
+        ...
+
+    def fetch(self, oids: Sequence[str], context: str) -> None:
+        """Fetch, verify and store ``oids`` locally, or raise an error naming them."""
+        ...
+
+
 class ObjectStore:
-    """Objects under ``root`` (``.nbversion/objects``); temp files go to ``tmp_dir``."""
+    """Objects under ``root`` (``.nbversion/objects``); temp files go to ``tmp_dir``.
+
+    ``fetcher`` (optional) is asked for objects that are missing locally; when it is
+    None and ``auto_fetch`` is on, one is created the first time ``.nbversion/evicted``
+    exists, so every reader (restore, diff, service) fetches evicted objects on demand.
+    """
 
     def __init__(self, root: Path, tmp_dir: Path) -> None:
         self.root = Path(root)
         self.tmp_dir = Path(tmp_dir)
+        self.fetcher: Fetcher | None = None
+        self.auto_fetch = True
 
     # -- paths -------------------------------------------------------------------------
     def path(self, oid: str) -> Path:
@@ -129,6 +166,32 @@ class ObjectStore:
                 oid = shard.name + entry.name
                 if _OID_RE.match(oid):
                     yield oid
+
+    # -- fetch on miss -----------------------------------------------------------------
+    def get_fetcher(self) -> Fetcher | None:
+        """The fetcher for evicted objects (created lazily once anything was evicted)."""
+        evicted = self.root.parent / EVICTED_FILE
+        if self.fetcher is None and self.auto_fetch and evicted.is_file():
+            from ..tiering.fetch import RemoteFetcher  # lazy: only stores that evicted
+
+            self.fetcher = RemoteFetcher(self.root.parent, self.root, self.tmp_dir)
+        return self.fetcher
+
+    def is_remote_only(self, oid: str) -> bool:
+        """True when ``oid`` is not here but recorded as evicted to a remote."""
+        if self.has(oid):
+            return False
+        fetcher = self.get_fetcher()
+        return fetcher is not None and fetcher.knows(oid)
+
+    def _fetch(self, oids: Sequence[str], context: str) -> bool:
+        """Fetch the evicted ones among ``oids``; False when none of them is evicted."""
+        fetcher = self.get_fetcher()
+        known = [o for o in oids if fetcher is not None and fetcher.knows(o)]
+        if fetcher is None or not known:
+            return False
+        fetcher.fetch(known, context)
+        return True
 
     def delete(self, oid: str) -> bool:
         """Remove an object; returns False if it was not there."""
@@ -189,11 +252,15 @@ class ObjectStore:
 
     # -- reading -----------------------------------------------------------------------
     def _read_raw(self, oid: str) -> bytes:
-        try:
-            with open(self.path(oid), "rb") as f:
-                return f.read()
-        except FileNotFoundError:
-            raise NotFound(f"object {oid} not found") from None
+        for attempt in (0, 1):
+            try:
+                with open(self.path(oid), "rb") as f:
+                    touch_access(f.fileno())
+                    return f.read()
+            except FileNotFoundError:
+                if attempt or not self._fetch([oid], f"object {oid}"):
+                    break
+        raise NotFound(f"object {oid} not found")
 
     def _decode(self, oid: str, raw: bytes) -> bytes:
         if not raw:
@@ -245,6 +312,9 @@ class ObjectStore:
                     reader = zstandard.ZstdDecompressor().stream_reader(f)
                     return bool(reader.read(len(CHUNK_LIST_MAGIC)) == CHUNK_LIST_MAGIC)
         except FileNotFoundError:
+            fetcher = self.get_fetcher()
+            if fetcher is not None and fetcher.knows(oid):
+                return False  # only plain blobs are ever evicted (chunk lists stay local)
             raise NotFound(f"object {oid} not found") from None
         except zstandard.ZstdError:
             return False
@@ -264,6 +334,9 @@ class ObjectStore:
         chunks = self.chunk_list(oid)
         if chunks is None:
             return bytearray(self.get_bytes(oid))
+        absent = [cid for cid in dict.fromkeys(c for c, _ in chunks.chunks) if not self.has(cid)]
+        if absent:  # evicted chunks: fetch just these, in one parallel batch
+            self._fetch(absent, f"buffer {oid}")
         out = uninitialized_bytearray(chunks.size)  # every byte is read or we raise
         view = memoryview(out)
         jobs, offset = [], 0
@@ -287,8 +360,14 @@ class ObjectStore:
         try:
             fd = os.open(self.path(cid), os.O_RDONLY)
         except FileNotFoundError:
-            raise NotFound(f"object {cid} ({where}) not found") from None
+            if not self._fetch([cid], where):  # evicted meanwhile
+                raise NotFound(f"object {cid} ({where}) not found") from None
+            try:
+                fd = os.open(self.path(cid), os.O_RDONLY)
+            except FileNotFoundError:
+                raise NotFound(f"object {cid} ({where}) not found") from None
         try:
+            touch_access(fd)
             size = os.fstat(fd).st_size
             header = os.pread(fd, 1, 0)
             if header == bytes((RAW,)) and size - 1 == len(dest):

@@ -210,7 +210,11 @@ class Repository:
                 skipped=list(skipped or []),
                 tags=list(tags or []),
             )
-            missing = [o for o in manifest.object_ids() if not self.objects.has(o)]
+            missing = [
+                o
+                for o in manifest.object_ids()
+                if not self.objects.has(o) and not self.objects.is_remote_only(o)
+            ]
             if missing:
                 raise NotFound(f"cannot save: objects not in the store: {missing[:3]}")
             self.versions.write(manifest)
