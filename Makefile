@@ -89,11 +89,12 @@ test: lint check-extension test-py test-ui
 test-faults: setup
 	$(BIN)/pytest tests/reliability tests -m slow $(PYTEST_ARGS)
 
+# KISHU_PYTHON: a Python with Kishu installed (it pins old backports: keep it in its own venv)
 bench: setup
-	$(BIN)/python benchmarks/store.py --size-mb 1024
+	$(BIN)/python benchmarks/run.py
 
 bench-quick: setup
-	$(BIN)/python benchmarks/store.py --size-mb 256
+	$(BIN)/python benchmarks/run.py --quick --json benchmarks/results/latest-quick.json
 
 clean:
 	rm -rf $(STAMPS) lib labextension tsconfig.tsbuildinfo ui-tests/artifacts

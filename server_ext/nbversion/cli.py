@@ -22,6 +22,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "nbversion.cli_remote",
     "nbversion.cli_diff",
     "nbversion.cli_tiering",
+    "nbversion.cli_experiments",
 )
 
 

@@ -23,7 +23,7 @@ from .session import KernelSession
 
 SUBCOMMANDS = (
     "save", "log", "show", "status", "restore", "branch", "checkout", "tag", "metric", "param",
-    "track", "trust", "autosave", "diff",
+    "track", "trust", "autosave", "diff", "evaluate", "alias",
 )  # fmt: skip
 
 
@@ -151,6 +151,10 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--stats-only", action="store_true", help="compare recorded stats only")
     s.add_argument("--json", action="store_true", help="print the diff data as JSON")
     s.set_defaults(func=_diff)
+
+    from ..experiments.magic_commands import add_subcommands  # evaluate, alias
+
+    add_subcommands(sub)
     return p
 
 

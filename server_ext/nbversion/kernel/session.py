@@ -3,11 +3,20 @@
 One :class:`KernelSession` per IPython shell knows which notebook the kernel runs, opens
 the project's store, keeps params/metrics/tracked files until the next save, and turns
 ``save``/``restore``/``status`` into calls on the store and on :mod:`.snapshot`.
+
+Saving is incremental and, for auto-save, off the critical path: a :class:`.tracking.Tracker`
+learns after every cell which names it mentioned, so a save encodes only what may have
+changed; :meth:`KernelSession.save_in_background` forks and saves in the child
+(:mod:`.background`), falling back to a synchronous save where forking is unsafe. Any
+access to the store first waits for a running background save, so what follows always
+sees its version. See docs/performance.md.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sys
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -21,7 +30,7 @@ from ..notebook_snapshot import notebook_snapshot
 from ..store import Repository
 from ..store.fsutil import atomic_write
 from ..store.manifest import Manifest
-from . import autolog, datafiles, snapshot
+from . import autolog, background, datafiles, snapshot, tracking
 from .datafiles import capture_data_files, tracked_roots
 
 ENV_ROOT = "NBVERSION_ROOT"
@@ -46,6 +55,25 @@ class SaveResult:
     manifest: Manifest
     capture: snapshot.CaptureResult
     seconds: float
+    outcome: tracking.Outcome | None = None
+
+
+#: In a background child: the parent's repository, kept alive until ``os._exit``.
+_inherited: list[Any] = []
+
+
+def _import_like_the_child(modules: list[str]) -> None:
+    """Import what a background save had to import (serializers' libraries, e.g. skops).
+
+    A child's imports die with it: without this every later child pays them again (seconds
+    for some libraries). Paid once, here, they are inherited by every later fork.
+    """
+    import importlib
+
+    for name in modules:
+        if name not in sys.modules:
+            with contextlib.suppress(Exception):
+                importlib.import_module(name)
 
 
 @dataclass
@@ -62,7 +90,19 @@ class KernelSession:
     autodetect: bool = True
     autosave: bool = False
     max_variable_size: int | None = field(default_factory=lambda: _env_size(ENV_MAX_SIZE))
+    tracker: tracking.Tracker = field(default_factory=tracking.Tracker)
+    #: why the last auto-save ran synchronously instead of in the background (None: it forked)
+    background_fallback: str | None = None
+    #: one entry per save: seconds, blocked seconds, background, names encoded, bytes written
+    save_log: list[dict[str, Any]] = field(default_factory=list)
     _repo: Repository | None = None
+    _job: background.Job | None = None
+    _warm: bool = False
+
+    def __post_init__(self) -> None:
+        events = getattr(self.shell, "events", None)
+        if events is not None:  # note a cell's names before it runs (a %version save inside)
+            events.register("pre_run_cell", self.pre_run_cell)
 
     # -- where am I ----------------------------------------------------------------------
     def notebook(self) -> Path:
@@ -86,7 +126,11 @@ class KernelSession:
         return p
 
     def repo(self) -> Repository:
-        """The project's store: NBVERSION_ROOT (set by the server), else found upward, else new."""
+        """The project's store: NBVERSION_ROOT (set by the server), else found upward, else new.
+
+        Waits for a running background save first, so callers see its version.
+        """
+        self.wait_background()
         if self._repo is not None:
             return self._repo
         root = self.root or (Path(os.environ[ENV_ROOT]) if os.environ.get(ENV_ROOT) else None)
@@ -103,6 +147,11 @@ class KernelSession:
         return self._repo
 
     def close(self) -> None:
+        self.wait_background()
+        events = getattr(self.shell, "events", None)
+        if events is not None:
+            with contextlib.suppress(ValueError):
+                events.unregister("pre_run_cell", self.pre_run_cell)
         if self._repo is not None:
             self._repo.close()
             self._repo = None
@@ -138,7 +187,53 @@ class KernelSession:
 
         ``branch`` saves onto another branch without switching (used for undo points);
         ``notebook_source`` takes the notebook bytes from another file (an executed copy).
+        A full save (no ``names``) encodes only what change tracking cannot rule out;
+        ``verify`` re-encodes everything.
         """
+        started = time.perf_counter()
+        self.wait_background()
+        consume = names is None and branch is None
+        pending = self.tracker.take(consume=consume, full=verify or names is not None)
+        ids = self._binding_ids()
+        try:
+            result = self._save_now(
+                message, names=names, verify=verify, progress=progress, branch=branch,
+                notebook_source=notebook_source, pending=pending,
+            )  # fmt: skip
+        except BaseException:
+            if consume:
+                self.tracker.give_back(pending)
+            raise
+        if consume and result.outcome is not None:
+            self.tracker.commit(result.manifest.id, ids, result.outcome)
+        result.seconds = time.perf_counter() - started
+        self._log_save(result, result.seconds, background=False)
+        return result
+
+    def _binding_ids(self) -> dict[str, int]:
+        return {n: id(v) for n, v in self.shell.user_ns.items()}
+
+    def _log_save(self, result: SaveResult, blocked: float, *, background: bool) -> None:
+        c = result.capture
+        self.save_log.append({
+            "version": result.manifest.id, "seconds": result.seconds, "blocked": blocked,
+            "background": background, "encoded": list(c.encoded), "written": list(c.written),
+            "bytes_written": c.bytes_written,
+        })  # fmt: skip
+        del self.save_log[:-1000]
+
+    def _save_now(
+        self,
+        message: str,
+        *,
+        names: Iterable[str] | None,
+        verify: bool,
+        progress: snapshot.Progress | None,
+        branch: str | None,
+        notebook_source: Path | None,
+        pending: tracking.Pending,
+    ) -> SaveResult:
+        """The save itself (in the kernel, or in a forked child): same code, same manifest."""
         started = time.perf_counter()
         repo = self.repo()
         raw, nid, rel = self._notebook_bytes()
@@ -154,10 +249,22 @@ class KernelSession:
             params = {**autolog.detect_params(ns), **params}
             metrics = {**autolog.detect_metrics(ns, self.metric_patterns), **metrics}
         previous = head.variables if head is not None else {}
+        only = None
+        fresh: dict[str, tracking.Footprint] = {}
+        if names is None and not verify:
+            head_id = head.id if head else None
+            only = tracking.plan(ns, list(ns), previous, pending, head_id, fresh)
         captured = snapshot.capture(
             self.shell.user_ns, repo.objects, previous, names=names, verify=verify,
-            progress=progress, max_size=self.max_variable_size,
+            progress=progress, max_size=self.max_variable_size, only=only,
         )  # fmt: skip
+        outcome = None
+        if names is None:
+            encoded = set(captured.encoded) if only is not None else set(captured.variables)
+            prints = {
+                n: fresh.get(n) or tracking.footprint(ns[n], id(ns)) for n in encoded if n in ns
+            }
+            outcome = tracking.Outcome(full=only is None, encoded=encoded, footprints=prints)
         prev_files = head.data_files if head is not None else {}
         data_files = capture_data_files(repo, sorted(self.tracked), prev_files)
         manifest = repo.save(
@@ -176,7 +283,93 @@ class KernelSession:
         trust.sign(repo.store_dir, manifest.id)
         if branch is None:
             self.metrics.clear()
-        return SaveResult(manifest, captured, time.perf_counter() - started)
+        self._keep_budget(repo)
+        return SaveResult(manifest, captured, time.perf_counter() - started, outcome)
+
+    @staticmethod
+    def _keep_budget(repo: Repository) -> None:
+        """Evict least-recently-used objects that are on the remote when over the budget.
+
+        Costs nothing without a ``max_local_size``; never fails the save (a warning instead).
+        """
+        if repo.config.tiering.budget is None:
+            return
+        from ..tiering import enforce_budget
+
+        try:
+            report = enforce_budget(repo)
+        except Exception as err:  # the version is saved; staying over budget is not fatal
+            print(f"nbversion: could not keep the storage budget: {err}", file=sys.stderr)
+            return
+        for warning in report.warnings if report is not None else []:
+            print(f"nbversion: {warning}", file=sys.stderr)
+
+    # -- saving in the background -----------------------------------------------------
+    def save_in_background(self, message: str = "") -> bool:
+        """Save like :meth:`save`, but in a forked child; False when it saved synchronously.
+
+        The kernel is blocked only for the fork (plus waiting for a save still running).
+        The manifest is the one :meth:`save` would write: the child runs the same code on a
+        copy-on-write image of the kernel taken at the fork.
+        """
+        started = time.perf_counter()
+        self.wait_background()
+        reason = background.fork_unsafe_reason()
+        self.background_fallback = reason
+        if reason is not None:
+            self.save(message)
+            return False
+        repo = self.repo()  # open (and discover) it before forking, not in every child
+        self.notebook()
+        if not self._warm:  # fill per-process caches once here, or every child redoes them
+            probe_environment(str(repo.root))
+            self._warm = True
+        pending = self.tracker.take(consume=True, full=False)
+        ids = self._binding_ids()
+        metrics = dict(self.metrics)
+
+        def work() -> dict[str, Any]:
+            # Never use the parent's SQLite connection here, and never let it be freed (and
+            # closed) either: closing it in the child could drop the parent's file locks.
+            _inherited.append(self._repo)
+            self._repo = Repository.open(repo.root)
+            before = set(sys.modules)
+            res = self._save_now(
+                message, names=None, verify=False, progress=None, branch=None,
+                notebook_source=None, pending=pending,
+            )  # fmt: skip
+            imported = sorted(set(sys.modules) - before)
+            return {"manifest": res.manifest, "capture": res.capture, "outcome": res.outcome,
+                    "seconds": res.seconds, "imported": imported}  # fmt: skip
+
+        job = background.start(work, repo.tmp_dir)
+        self._job = job
+        self.metrics.clear()
+        job.context = (pending, ids, metrics, time.perf_counter() - started)
+        return True
+
+    def wait_background(self) -> None:
+        """Wait for a running background save and take in its result (no-op when none)."""
+        job, self._job = self._job, None
+        if job is None:
+            return
+        pending, ids, metrics, blocked = job.context
+        status, value = job.wait()
+        if status != "ok":
+            self.tracker.give_back(pending)
+            self.metrics = {**metrics, **self.metrics}
+            print(f"nbversion: background auto-save failed: {value}", file=sys.stderr)
+            return
+        result = SaveResult(value["manifest"], value["capture"], value["seconds"], value["outcome"])
+        _import_like_the_child(value.get("imported", []))
+        if result.outcome is not None:
+            self.tracker.commit(result.manifest.id, ids, result.outcome)
+        self._log_save(result, blocked, background=True)
+
+    def poll_background(self) -> None:
+        """Take in a finished background save's result without blocking."""
+        if self._job is not None and self._job.done():
+            self.wait_background()
 
     def get(self, ref: str = "HEAD") -> Manifest:
         return self.repo().get(ref, self.notebook_id())
@@ -192,7 +385,7 @@ class KernelSession:
         head = self.head()
         saved = head.variables if head is not None else {}
         ns = self.shell.user_ns
-        plan = snapshot.plan_restore(ns, saved)
+        plan = snapshot.plan_restore(ns, saved, known=self._known_fingerprints(head))
         raw, _, _ = self._notebook_bytes()
         notebook_changed = True
         if head is not None:
@@ -248,6 +441,9 @@ class KernelSession:
         if trust_it:
             trust.sign(repo.store_dir, manifest.id)
         allowed = trust.is_trusted(repo.store_dir, manifest.id)
+        known = self._known_fingerprints(self.head())
+        was_unknown = self.tracker.unknown
+        self.tracker.invalidate()  # until it is known what the restore changed
         result = snapshot.restore(
             self.shell.user_ns,
             manifest.variables,
@@ -257,11 +453,30 @@ class KernelSession:
             skipped_names=[s["name"] for s in manifest.skipped],
             progress=progress,
             keep_extra=keep,
+            known=known,
         )
+        # what the restore assigned or removed is all that changed, as if a cell had done it
+        self.tracker.pending |= {*result.restored, *result.removed}
+        self.tracker.unknown = was_unknown
         if files:
             result.files = datafiles.restore_files(repo, manifest.data_files)
         written = self.write_restored_notebook(manifest) if notebook else None
         return manifest, result, written
+
+    def _known_fingerprints(self, head: Manifest | None) -> dict[str, str]:
+        """Fingerprints of live variables that tracking shows untouched since ``head``."""
+        if head is None:
+            return {}
+        ns = self.shell.user_ns
+        pending = self.tracker.take(consume=False)
+        dirty = tracking.plan(ns, list(ns), head.variables, pending, head.id)
+        if dirty is None:
+            return {}
+        return {
+            n: str(r["fingerprint"])
+            for n, r in head.variables.items()
+            if n in ns and n not in dirty and r.get("fingerprint") and "alias_of" not in r
+        }
 
     def write_restored_notebook(self, manifest: Manifest) -> Path:
         """Write the version's notebook next to the open one, never over it."""
@@ -289,19 +504,32 @@ class KernelSession:
         manifest, result, _ = self.restore(UNDO_BRANCH, undo_point=False)
         return manifest, result
 
+    def pre_run_cell(self, info: Any) -> None:
+        """IPython hook: note the names a cell mentions before it runs."""
+        self._note(info)
+
+    def _note(self, info: Any) -> None:
+        if info is not None and getattr(info, "silent", False):
+            return
+        raw = getattr(info, "raw_cell", None)
+        if not isinstance(raw, str):
+            self.tracker.invalidate()
+            return
+        self.tracker.note_cell(raw, getattr(self.shell, "transform_cell", None))
+
     def post_run_cell(self, result: Any) -> None:
-        """IPython hook: with autosave on, save a version after every successful cell, silently."""
+        """IPython hook: note the cell's names; with autosave on, save in the background."""
+        info = getattr(result, "info", None)
+        self._note(info)  # again: a save inside the cell took the first note
+        self.poll_background()
         if not self.autosave or getattr(result, "error_in_exec", None) is not None:
             return
-        info = getattr(result, "info", None)
         cell = getattr(result, "execution_count", None)
         if info is not None and getattr(info, "silent", False):
             return
         try:
-            self.save(f"auto: after cell [{cell}]")
+            self.save_in_background(f"auto: after cell [{cell}]")
         except Exception as err:  # never break the user's run over a failed auto-save
-            import sys
-
             print(f"nbversion: auto-save failed: {err}", file=sys.stderr)
 
     def track(self, paths: Iterable[str]) -> list[str]:

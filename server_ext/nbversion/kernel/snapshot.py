@@ -8,12 +8,18 @@ whose fingerprint matches the live value is left alone.
 
 Objects reachable from several names are saved once (the later names record
 ``alias_of``) and restored as one object, so aliasing survives a round trip.
+
+Change tracking (:mod:`.tracking`) narrows a save further with ``only``: variables outside
+it reuse their previous record without being encoded at all. Per-kind stats (min, max,
+mean over every column...) cost more than the fingerprint itself, so they are computed
+only for values that are actually written (:func:`deferred_stats`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
-from collections.abc import Callable, Iterable, MutableMapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -51,6 +57,39 @@ class CaptureResult:
     written: list[str] = field(default_factory=list)
     reused: list[str] = field(default_factory=list)
     bytes_written: int = 0
+    #: names encoded and fingerprinted (the others reused their record untouched)
+    encoded: list[str] = field(default_factory=list)
+
+
+class _DeferredStats(dict[str, Any]):
+    """Placeholder stats: the real ones are computed only if the value is written."""
+
+    def __init__(self, compute: Callable[[], dict[str, Any]]) -> None:
+        super().__init__()
+        self.compute = compute
+
+
+@contextlib.contextmanager
+def deferred_stats() -> Iterator[None]:
+    """While active, numpy/pandas encoders return placeholder stats (see ``_stats``)."""
+    from ..capture import numpy_kind, pandas_kind
+
+    saved = numpy_kind.array_stats, pandas_kind.frame_stats
+
+    def defer(fn: Callable[[Any], dict[str, Any]]) -> Callable[[Any], dict[str, Any]]:
+        return lambda obj: _DeferredStats(lambda: fn(obj))
+
+    numpy_kind.array_stats = defer(saved[0])  # type: ignore[assignment]
+    pandas_kind.frame_stats = defer(saved[1])  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        numpy_kind.array_stats, pandas_kind.frame_stats = saved
+
+
+def _stats(enc: Encoded) -> dict[str, Any]:
+    stats = enc.stats
+    return stats.compute() if isinstance(stats, _DeferredStats) else stats
 
 
 def capture(
@@ -62,19 +101,36 @@ def capture(
     verify: bool = False,
     progress: Progress | None = None,
     max_size: int | None = None,
+    only: set[str] | None = None,
 ) -> CaptureResult:
     """Encode every capturable variable of ``namespace`` and store what changed.
 
     ``previous`` maps names to the records of the last version (for reuse); ``verify``
     ignores it and rewrites every object (objects already present are still not rewritten).
-    A value whose encoded size exceeds ``max_size`` bytes is listed as skipped.
+    A value whose encoded size exceeds ``max_size`` bytes is listed as skipped. With
+    ``only``, a variable outside it that has a previous record keeps that record as is.
     """
+    with deferred_stats():
+        return _capture(namespace, objects, previous, names, verify, progress, max_size, only)
+
+
+def _capture(
+    namespace: MutableMapping[str, Any],
+    objects: ObjectStore,
+    previous: dict[str, dict[str, Any]] | None,
+    names: Iterable[str] | None,
+    verify: bool,
+    progress: Progress | None,
+    max_size: int | None,
+    only: set[str] | None,
+) -> CaptureResult:
     previous = {} if verify else (previous or {})
     result = CaptureResult()
     seen: dict[int, str] = {}
     candidates = sorted(names if names is not None else list(namespace))
     encoded: list[tuple[str, Any, Encoded]] = []
     order: list[tuple[str, Any]] = []
+    shared: dict[int, str] = {}
     for name in candidates:
         if name not in namespace:
             continue
@@ -85,11 +141,17 @@ def capture(
             encoded.append((name, value, _ALIAS))
             continue
         seen[id(value)] = name
+        old = previous.get(name)
+        if only is not None and name not in only and old is not None and "alias_of" not in old:
+            result.variables[name] = dict(old)  # untouched since the last save
+            result.reused.append(name)
+            if old.get("kind") in SHAREABLE_KINDS:
+                shared[id(value)] = name
+            continue
         order.append((name, value))
     # values of shareable kinds first, so pickled containers can refer to them by name
     first = [(n, v) for n, v in order if _likely_shareable(v)]
     rest = [(n, v) for n, v in order if not _likely_shareable(v)]
-    shared: dict[int, str] = {}
     for name, value in first:
         enc = _encode_or_skip(name, value, result)
         if enc is not None:
@@ -113,6 +175,7 @@ def capture(
             result.skipped.append({"name": name, "type": enc.type_name, "reason": reason})
             continue
         fp = fingerprint(enc)
+        result.encoded.append(name)
         old = previous.get(name)
         if old is not None and old.get("fingerprint") == fp and "alias_of" not in old:
             result.variables[name] = dict(old)
@@ -130,7 +193,7 @@ def capture(
                 "type": enc.type_name,
                 "summary": enc.summary,
                 "size": size,
-                "stats": enc.stats,
+                "stats": _stats(enc),
                 "needs_trust": enc.needs_trust,
                 "fingerprint": fp,
             }
@@ -201,7 +264,8 @@ class RestoreResult:
 def live_fingerprint(value: Any) -> str | None:
     """Fingerprint of a live value, or None when it cannot be encoded."""
     try:
-        return fingerprint(encode(value))
+        with deferred_stats():
+            return fingerprint(encode(value))
     except Exception:
         return None
 
@@ -210,15 +274,21 @@ def plan_restore(
     namespace: MutableMapping[str, Any],
     variables: dict[str, dict[str, Any]],
     names: Iterable[str] | None = None,
+    known: Mapping[str, str] | None = None,
 ) -> dict[str, list[str]]:
-    """Preview a restore: which names would be loaded, left alone or removed."""
+    """Preview a restore: which names would be loaded, left alone or removed.
+
+    ``known`` maps names to the fingerprint their live value is known to have (from change
+    tracking: untouched since a save), which spares encoding them again.
+    """
+    known = known or {}
     wanted = set(variables) if names is None else set(names)
     plan: dict[str, list[str]] = {"restore": [], "unchanged": [], "remove": [], "missing": []}
     for name in sorted(wanted):
         rec = variables.get(name)
         if rec is None:
             plan["missing"].append(name)
-        elif name in namespace and live_fingerprint(namespace[name]) == rec.get("fingerprint"):
+        elif name in namespace and _live(namespace, name, known) == rec.get("fingerprint"):
             plan["unchanged"].append(name)
         else:
             plan["restore"].append(name)
@@ -227,6 +297,11 @@ def plan_restore(
             if name not in variables and is_capturable_name(name, namespace[name]):
                 plan["remove"].append(name)
     return plan
+
+
+def _live(namespace: MutableMapping[str, Any], name: str, known: Mapping[str, str]) -> str | None:
+    fp = known.get(name)
+    return fp if fp is not None else live_fingerprint(namespace[name])
 
 
 def restore(
@@ -239,6 +314,7 @@ def restore(
     skipped_names: Iterable[str] = (),
     progress: Progress | None = None,
     keep_extra: bool = False,
+    known: Mapping[str, str] | None = None,
 ) -> RestoreResult:
     """Put saved variables back into ``namespace``, loading only those that differ.
 
@@ -247,7 +323,8 @@ def restore(
     assigned until every requested variable has decoded, so a failure leaves the
     namespace as it was.
     """
-    plan = plan_restore(namespace, variables, names)
+    known = known or {}
+    plan = plan_restore(namespace, variables, names, known)
     result = RestoreResult(unchanged=plan["unchanged"])
     for name in plan["missing"]:
         result.failed[name] = "not in this version"
@@ -276,7 +353,7 @@ def restore(
             name in unchanged
             or (
                 name in variables
-                and live_fingerprint(namespace[name]) == variables[name].get("fingerprint")
+                and _live(namespace, name, known) == variables[name].get("fingerprint")
             )
         ):
             unchanged.add(name)

@@ -1,0 +1,151 @@
+"""Saving off the critical path: ``fork()`` and save from the copy-on-write image.
+
+Like Redis' BGSAVE, the kernel forks; the child sees the namespace exactly as it was at
+the fork, encodes, hashes and writes it into the store, writes its result to a file and
+leaves with ``os._exit`` (no atexit handlers, no flushing of the kernel's ZMQ streams).
+The parent is blocked only for the fork and goes on running cells; it reaps the child
+before its next save (or store access) and learns the result from the file and the exit
+status. The store is atomic and multi-process safe, so a child killed half-way leaves
+only unreferenced objects behind.
+
+Forking is refused (the caller saves synchronously instead) where the copy would not be
+safe to run Python in: off Linux, with CUDA initialized (a forked CUDA context is
+unusable), or when threads other than the kernel's own are running (one could hold a
+lock the child inherits locked). In the child, libraries whose thread pools do not
+survive a fork are kept single-threaded (BLAKE3's pool, torch's intra-op threads).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import signal
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ENV_BACKGROUND = "NBVERSION_BACKGROUND_SAVE"
+#: Modules whose threads belong to the kernel itself and never touch user objects.
+_KERNEL_THREAD_MODULES = ("ipykernel", "IPython", "jupyter_client", "zmq", "tornado")
+_KERNEL_THREAD_NAMES = ("IOPub", "_watch_pipe_fd", "nbv-")
+
+
+def fork_unsafe_reason() -> str | None:
+    """Why a background (forked) save is not safe here, or None when it is."""
+    if os.environ.get(ENV_BACKGROUND, "").strip().lower() in ("0", "off", "false", "no"):
+        return f"background saving is off ({ENV_BACKGROUND})"
+    if not sys.platform.startswith("linux") or not hasattr(os, "fork"):
+        return "background saving needs fork() on Linux"
+    torch = sys.modules.get("torch")
+    if torch is not None:
+        try:
+            if torch.cuda.is_initialized():
+                return "CUDA is initialized (a forked CUDA context is unusable)"
+        except Exception:
+            return "cannot tell whether CUDA is initialized"
+    for thread in threading.enumerate():
+        if thread is threading.main_thread() or _is_kernel_thread(thread):
+            continue
+        return f"thread {thread.name!r} is running (it could hold a lock the copy inherits)"
+    return None
+
+
+def _is_kernel_thread(thread: threading.Thread) -> bool:
+    module = type(thread).__module__.partition(".")[0]
+    target = getattr(thread, "_target", None)
+    target_module = (getattr(target, "__module__", None) or "").partition(".")[0]
+    return (
+        module in _KERNEL_THREAD_MODULES
+        or target_module in _KERNEL_THREAD_MODULES
+        or any(part in thread.name for part in _KERNEL_THREAD_NAMES)
+    )
+
+
+@dataclass
+class Job:
+    """A running background save: the child's pid and where it leaves its result."""
+
+    pid: int
+    result_path: Path
+    started: float
+    context: Any = None
+    _status: int | None = None
+
+    def done(self) -> bool:
+        """Whether the child has finished (never blocks)."""
+        return self._reap(os.WNOHANG) is not None
+
+    def wait(self) -> tuple[str, Any]:
+        """Block until the child exits; ("ok", value) or ("error", message)."""
+        status = self._reap(0)
+        assert status is not None
+        try:
+            payload: tuple[str, Any] = pickle.loads(self.result_path.read_bytes())
+        except (OSError, EOFError, pickle.UnpicklingError) as err:
+            payload = ("error", f"background save exited with status {status} ({err})")
+        finally:
+            self.result_path.unlink(missing_ok=True)
+        return payload
+
+    def _reap(self, flags: int) -> int | None:
+        if self._status is not None:
+            return self._status
+        try:
+            pid, status = os.waitpid(self.pid, flags)
+        except ChildProcessError:  # reaped elsewhere (e.g. a SIGCHLD handler)
+            pid, status = self.pid, 0
+        if pid == 0:
+            return None
+        self._status = os.waitstatus_to_exitcode(status)
+        return self._status
+
+
+def start(work: Callable[[], Any], tmp_dir: Path, context: Any = None) -> Job:
+    """Fork; the child runs ``work()`` and pickles ("ok", result) or ("error", why)."""
+    tmp_dir.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix="bgsave-", suffix=".pickle", dir=tmp_dir)
+    os.close(fd)
+    path = Path(name)
+    pid = os.fork()
+    if pid == 0:  # the child: never return into the kernel's code
+        code = 70
+        try:
+            _child_setup()
+            try:
+                payload: tuple[str, Any] = ("ok", work())
+                code = 0
+            except BaseException as err:
+                payload = ("error", f"{type(err).__name__}: {err}")
+                code = 1
+            data = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
+            tmp = path.with_suffix(".part")
+            tmp.write_bytes(data)
+            os.replace(tmp, path)
+        finally:
+            os._exit(code)
+    return Job(pid, path, time.perf_counter(), context)
+
+
+def _child_setup() -> None:
+    """Cut the child off the kernel's I/O and signals; keep thread pools single-threaded."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # an interrupt is for the parent's cell
+    devnull = open(os.devnull, "w")  # noqa: SIM115 - lives until os._exit
+    sys.stdout = sys.stderr = devnull
+    torch = sys.modules.get("torch")
+    if torch is not None:
+        with contextlib.suppress(Exception):
+            torch.set_num_threads(1)
+    from ..store import objects
+
+    def hash_one_thread(data: Any) -> str:
+        import blake3
+
+        return str(blake3.blake3(data).hexdigest())
+
+    objects.hash_bytes = hash_one_thread
