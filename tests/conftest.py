@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+
+from nbversion.store import Repository
 
 pytest_plugins = ("pytest_jupyter.jupyter_server",)
 
@@ -18,3 +22,17 @@ def jp_server_config(jp_server_config: dict[str, Any]) -> dict[str, Any]:
             "allow_unauthenticated_access": False,
         }
     }
+
+
+@pytest.fixture(autouse=True)
+def secret(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Sign versions with a test secret, never the user's."""
+    monkeypatch.setenv("NBVERSION_SECRET_FILE", str(tmp_path / "secret" / "key"))
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Iterator[Repository]:
+    """A fresh store in a project folder."""
+    r = Repository.init(tmp_path / "proj")
+    yield r
+    r.close()

@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
-import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from nbversion import trust
@@ -27,19 +24,6 @@ ENV = {
     "time": "2024-05-01T12:00:00+00:00",
     "kernel": {"pid": 100},
 }
-
-
-@pytest.fixture(autouse=True)
-def secret(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Sign versions with a test secret, never the user's."""
-    monkeypatch.setenv("NBVERSION_SECRET_FILE", str(tmp_path / "secret" / "key"))
-
-
-@pytest.fixture
-def repo(tmp_path: Path) -> Iterator[Repository]:
-    r = Repository.init(tmp_path / "proj")
-    yield r
-    r.close()
 
 
 def notebook(sources: list[str], outputs: dict[int, str] | None = None, count: int = 1) -> bytes:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,19 +20,6 @@ ENV = {
     "packages": {"scikit-learn": "1.5.0", "numpy": "1.26.4"},
     "git": {"commit": "c" * 40, "dirty": False},
 }
-
-
-@pytest.fixture(autouse=True)
-def secret(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Sign versions with a test secret, never the user's."""
-    monkeypatch.setenv("NBVERSION_SECRET_FILE", str(tmp_path / "secret" / "key"))
-
-
-@pytest.fixture
-def repo(tmp_path: Path) -> Iterator[Repository]:
-    r = Repository.init(tmp_path / "proj")
-    yield r
-    r.close()
 
 
 def save(
