@@ -16,6 +16,7 @@ from .numpy_kind import NumpySerializer
 from .pandas_kind import PandasSerializer
 from .pickle_kind import PickleSerializer
 from .registry import decode, encode, register, serializers
+from .scipy_kind import ScipySparseSerializer
 from .sklearn_kind import SklearnSerializer
 from .torch_kind import ModuleSerializer, TensorSerializer
 
@@ -24,6 +25,7 @@ register(PandasSerializer(), priority=50)
 register(TensorSerializer(), priority=50)
 register(ModuleSerializer(), priority=50)
 register(SklearnSerializer(), priority=50)
+register(ScipySparseSerializer(), priority=50)
 register(JsonSerializer(), priority=40)
 register(PickleSerializer(), priority=-1000)
 
