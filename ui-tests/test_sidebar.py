@@ -171,14 +171,22 @@ def test_branch_switch_and_back(page: Page, lab: Lab, artifacts: Path) -> None:
 def test_save_without_kernel_is_notebook_only(page: Page, lab: Lab) -> None:
     write_notebook(lab, "nokernel.ipynb", ["z = 3"])
     panel = open_notebook(page, lab, "nokernel.ipynb")
-    page.locator("#jp-MainMenu").get_by_text("Kernel", exact=True).click()
-    page.locator(".lm-Menu-content .lm-Menu-item", has_text="Shut Down Kernel").first.click()
-    dialog = page.locator(".jp-Dialog")
-    if dialog.count():  # "Shut down the kernel?" when the setting asks for confirmation
-        dialog.get_by_role("button", name=re.compile("Shut Down", re.I)).click()
-    expect(notebook(page).locator(".jp-Toolbar-kernelName")).to_contain_text(
-        "No Kernel", timeout=30_000
-    )
+    kernel_name = notebook(page).locator(".jp-Toolbar-kernelName")
+    confirm = page.locator(".jp-Dialog").get_by_role("button", name=re.compile("Shut Down", re.I))
+    for _attempt in range(3):  # the menu item can be ignored while the kernel is busy starting
+        page.locator("#jp-MainMenu").get_by_text("Kernel", exact=True).click()
+        page.locator(".lm-Menu-content .lm-Menu-item", has_text="Shut Down Kernel").first.click()
+        for _ in range(100):  # a confirmation dialog may appear a moment after the click
+            if confirm.count():
+                confirm.first.click()
+            if "No Kernel" in (kernel_name.text_content() or ""):
+                break
+            page.wait_for_timeout(100)
+        else:
+            page.keyboard.press("Escape")
+            continue
+        break
+    expect(kernel_name).to_contain_text("No Kernel", timeout=30_000)
     for _ in range(100):  # the server has let go of the kernel, not just the page
         if not [k for k in lab.api("/api/sessions") if k["path"].endswith("nokernel.ipynb")
                 and k.get("kernel")]:  # fmt: skip
