@@ -9,6 +9,7 @@ import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { IStatusBar } from '@jupyterlab/statusbar';
 
 import { createActions } from './actions';
+import { AutoSave } from './autosave';
 import { registerCommands } from './commands';
 import { VersionsModel } from './model';
 import { VersionsPanel } from './panel';
@@ -19,7 +20,8 @@ import { INbVersionSettings, IVersionsUI, PLUGIN_ID } from './tokens';
 const DEFAULTS: INbVersionSettings = {
   openOnStart: false,
   defaultRestoreMode: 'all',
-  autoRefreshSeconds: 0
+  autoRefreshSeconds: 0,
+  autoSave: false
 };
 
 /**
@@ -51,19 +53,35 @@ const panelPlugin: JupyterFrontEndPlugin<IVersionsUI> = {
     model.setNotebook(tracker.currentWidget);
     tracker.currentChanged.connect((_, widget) => model.setNotebook(widget));
 
-    // Saves made with the %version magic: refresh once such a cell has run.
+    // Saves made with the %version magic: refresh once such a cell has run; with
+    // autoSave on, after every cell.
     NotebookActions.executed.connect((_, { notebook, cell }) => {
-      if (
-        notebook === model.notebook?.content &&
-        cell.model.sharedModel.getSource().includes('%version')
-      ) {
+      if (notebook !== model.notebook?.content) {
+        return;
+      }
+      if (cell.model.sharedModel.getSource().includes('%version')) {
         void model.refresh();
+      } else if (settings.autoSave) {
+        // the kernel saves in the background: pick the version up a little later
+        setTimeout(() => void model.refresh(), 2000);
       }
     });
 
+    // off until the settings are loaded, so a saved `true` is the first thing sent
+    let settingsLoaded = false;
+    const autoSave = new AutoSave(
+      tracker,
+      () => settingsLoaded && !!settings.autoSave
+    );
+
     let timer: ReturnType<typeof setInterval> | null = null;
     const applySettings = (loaded: ISettingRegistry.ISettings) => {
+      const wasOn = settingsLoaded && settings.autoSave;
       Object.assign(settings, loaded.composite as Partial<INbVersionSettings>);
+      settingsLoaded = true;
+      if (!!settings.autoSave !== !!wasOn) {
+        autoSave.apply();
+      }
       if (timer) {
         clearInterval(timer);
         timer = null;

@@ -166,6 +166,13 @@ export class VersionsModel {
     }
   }
 
+  /** Expand a row (never collapse it), loading its details; e.g. from the metrics plot. */
+  reveal(id: string): void {
+    if (this._expanded !== id) {
+      this.toggleExpanded(id);
+    }
+  }
+
   /** Tick a row for comparison; at most two stay selected (oldest dropped). */
   toggleSelected(id: string): void {
     if (this._selected.includes(id)) {

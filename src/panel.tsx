@@ -3,6 +3,7 @@ import * as React from 'react';
 
 import { BranchBar } from './components/BranchBar';
 import { HistoryList } from './components/HistoryList';
+import { MetricsPlot } from './components/MetricsPlot';
 import { SaveBar } from './components/SaveBar';
 import { StatusFooter } from './components/StatusFooter';
 import { IPanelActions } from './components/types';
@@ -88,6 +89,7 @@ export class VersionsPanel extends ReactWidget {
                 {model.selected.length ? ` ${model.selected.length}/2` : ''}
               </button>
             </div>
+            {model.path && <MetricsPlot model={model} />}
             <HistoryList model={model} actions={actions} />
             <StatusFooter model={model} />
           </div>

@@ -38,6 +38,8 @@ export interface INbVersionSettings {
   defaultRestoreMode: RestoreMode;
   /** Poll the history every N seconds (0 = off). */
   autoRefreshSeconds: number;
+  /** Save a version after every cell, silently (the kernel's `%version autosave`). */
+  autoSave: boolean;
 }
 
 export interface IAuthor {
@@ -155,21 +157,59 @@ export interface IRestoreResult {
 export interface IDictDiff {
   added: Record<string, unknown>;
   removed: Record<string, unknown>;
-  changed: Record<string, { before: unknown; after: unknown; delta?: number }>;
+  changed: Record<
+    string,
+    { before: unknown; after: unknown; delta?: number; change?: string }
+  >;
 }
 
-/** `GET diff` response body. */
+/** One modified, added or removed cell of a diff (`notebook.cell_changes`). */
+export interface ICellChange {
+  op: 'added' | 'removed' | 'modified';
+  index_a: number | null;
+  index_b: number | null;
+  cell_type: string | null;
+  /** Changed cell keys (source, outputs, metadata, ...). */
+  parts?: string[];
+  /** `[sign, text]` source lines: `+`, `-`, ` ` (context) or `…` (elided). */
+  source: [string, string][];
+  outputs?: Record<string, number>;
+}
+
+/** Per-kind detail of a changed variable (see docs/diff.schema.json). */
+export interface IVariableDetail {
+  category:
+    | 'array'
+    | 'scalar'
+    | 'container'
+    | 'dataframe'
+    | 'model'
+    | 'object'
+    | 'type_changed';
+  level: 'full' | 'stats';
+  reason: string | null;
+  [key: string]: unknown;
+}
+
+/**
+ * `GET diff` response body. The local fallback (localdiff.ts) fills only the
+ * required, manifest-level fields; everything optional comes from the server.
+ */
 export interface IVersionDiff {
   a: string;
   b: string;
   notebook: {
     changed: boolean;
+    identical?: boolean;
     cells?: {
       added: number;
       removed: number;
       modified: number;
       unchanged: number;
     };
+    cell_changes?: ICellChange[];
+    metadata_changed?: boolean;
+    skipped?: string | null;
   };
   variables: {
     added: { name: string; type?: string; after?: string }[];
@@ -180,12 +220,16 @@ export interface IVersionDiff {
       type_after?: string;
       before?: string;
       after?: string;
+      detail?: IVariableDetail;
     }[];
     unchanged: string[];
   };
   params: IDictDiff;
   metrics: IDictDiff;
-  environment: { packages: IDictDiff; other: IDictDiff };
+  environment: {
+    packages: IDictDiff & { upgraded?: string[]; downgraded?: string[] };
+    other: IDictDiff;
+  };
   data_files: IDictDiff;
 }
 

@@ -1,65 +1,78 @@
 import * as React from 'react';
 
-import { IDictDiff, IVersionDiff, IVersionSummary } from '../tokens';
-import { formatValue, relativeTime } from './format';
+import { diffSections, IDiffLine, IDiffSection } from '../diffreport';
+import { IVersionDiff, IVersionSummary } from '../tokens';
+import { relativeTime } from './format';
 
-function DictDiff(props: {
-  title: string;
-  diff: IDictDiff;
-}): JSX.Element | null {
-  const { added, removed, changed } = props.diff;
-  const rows: [string, string, string, string][] = [
-    ...Object.entries(changed).map(
-      ([k, c]): [string, string, string, string] => [
-        k,
-        formatValue(c.before),
-        formatValue(c.after),
-        c.delta === undefined
-          ? ''
-          : `${c.delta >= 0 ? '+' : ''}${formatValue(c.delta)}`
-      ]
-    ),
-    ...Object.entries(added).map(([k, v]): [string, string, string, string] => [
-      k,
-      '—',
-      formatValue(v),
-      'added'
-    ]),
-    ...Object.entries(removed).map(
-      ([k, v]): [string, string, string, string] => [
-        k,
-        formatValue(v),
-        '—',
-        'removed'
-      ]
-    )
-  ];
-  if (!rows.length) {
-    return null;
-  }
+const SIGN_CLASS: Record<string, string> = {
+  '+': 'jp-mod-added',
+  '-': 'jp-mod-removed',
+  '~': 'jp-mod-changed',
+  '!': 'jp-mod-note',
+  '…': 'jp-mod-elided'
+};
+
+/** One signed line with its children (detail lines, or a cell's source). */
+function Line(props: { line: IDiffLine }): JSX.Element {
+  const { line } = props;
+  const source = line.children.length > 0 && line.children.every(c => c.code);
   return (
-    <section>
-      <h3>{props.title}</h3>
-      <table className="jp-nbversion-difftable">
-        <thead>
-          <tr>
-            <th>Name</th>
-            <th>Before</th>
-            <th>After</th>
-            <th>Change</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map(([k, before, after, change]) => (
-            <tr key={k}>
-              <td>{k}</td>
-              <td>{before}</td>
-              <td>{after}</td>
-              <td>{change}</td>
-            </tr>
+    <li
+      className={`jp-nbversion-diffline ${SIGN_CLASS[line.sign] ?? ''}`}
+      data-sign={line.sign}
+    >
+      <span className="jp-nbversion-diffsign" aria-hidden="true">
+        {line.sign}
+      </span>{' '}
+      <span className="jp-nbversion-difftext">{line.text}</span>
+      {source ? (
+        <div className="jp-nbversion-source" role="group" aria-label="Source">
+          {line.children.map((c, i) => (
+            <div
+              key={i}
+              className={`jp-nbversion-srcline ${SIGN_CLASS[c.sign] ?? ''}`}
+              data-sign={c.sign}
+            >
+              <span className="jp-nbversion-diffsign">{c.sign}</span> {c.text}
+            </div>
           ))}
-        </tbody>
-      </table>
+        </div>
+      ) : (
+        line.children.length > 0 && <Lines lines={line.children} />
+      )}
+    </li>
+  );
+}
+
+function Lines(props: { lines: IDiffLine[] }): JSX.Element {
+  return (
+    <ul className="jp-nbversion-difflines">
+      {props.lines.map((l, i) => (
+        <Line key={i} line={l} />
+      ))}
+    </ul>
+  );
+}
+
+/** A section: heading, one-line summary, its signed lines (in captioned groups). */
+function Section(props: { section: IDiffSection }): JSX.Element {
+  const { section } = props;
+  const headingId = `nbversion-diff-heading-${section.key}`;
+  const groups = section.groups.filter(g => g.lines.length);
+  return (
+    <section
+      className="jp-nbversion-diffsection"
+      data-testid={`nbversion-diff-${section.key}`}
+      aria-labelledby={headingId}
+    >
+      <h3 id={headingId}>{section.title}</h3>
+      <p className="jp-nbversion-muted">{section.summary}</p>
+      {groups.map((g, i) => (
+        <div key={i}>
+          {g.caption && section.groups.length > 1 && <h4>{g.caption}</h4>}
+          <Lines lines={g.lines} />
+        </div>
+      ))}
     </section>
   );
 }
@@ -74,44 +87,16 @@ function Side(props: { label: string; v: IVersionSummary }): JSX.Element {
   );
 }
 
-/** The manifest-level diff of two versions, as tables. */
+/** The diff of two versions in sections: notebook, variables, metrics, environment. */
 export function CompareView(props: {
   diff: IVersionDiff;
   a: IVersionSummary;
   b: IVersionSummary;
   note?: string | null;
 }): JSX.Element {
-  const { diff } = props;
-  const cells = diff.notebook.cells;
-  const vars = diff.variables;
-  const varRows = [
-    ...vars.changed.map(c => ({
-      name: c.name,
-      change: 'changed',
-      before: `${c.before ?? ''}`,
-      after: `${c.after ?? ''}`,
-      type:
-        c.type_before === c.type_after
-          ? (c.type_after ?? '')
-          : `${c.type_before} → ${c.type_after}`
-    })),
-    ...vars.added.map(c => ({
-      name: c.name,
-      change: 'added',
-      before: '—',
-      after: c.after ?? '',
-      type: c.type ?? ''
-    })),
-    ...vars.removed.map(c => ({
-      name: c.name,
-      change: 'removed',
-      before: c.before ?? '',
-      after: '—',
-      type: c.type ?? ''
-    }))
-  ];
+  const sections = diffSections(props.diff);
   return (
-    <div className="jp-nbversion-compare" data-testid="nbversion-compare">
+    <div className="jp-nbversion-compareview" data-testid="nbversion-compare">
       <Side label="Before" v={props.a} />
       <Side label="After" v={props.b} />
       {props.note && (
@@ -119,46 +104,9 @@ export function CompareView(props: {
           {props.note}
         </p>
       )}
-      <p>
-        Notebook cells: {diff.notebook.changed ? 'changed' : 'identical'}
-        {cells && diff.notebook.changed
-          ? ` (${cells.added} added, ${cells.removed} removed, ${cells.modified} modified)`
-          : ''}
-        . Variables: {vars.added.length} added, {vars.removed.length} removed,{' '}
-        {vars.changed.length} changed, {vars.unchanged.length} unchanged.
-      </p>
-      {varRows.length > 0 && (
-        <section>
-          <h3>Variables</h3>
-          <table className="jp-nbversion-difftable">
-            <thead>
-              <tr>
-                <th>Name</th>
-                <th>Change</th>
-                <th>Type</th>
-                <th>Before</th>
-                <th>After</th>
-              </tr>
-            </thead>
-            <tbody>
-              {varRows.map(r => (
-                <tr key={r.name} className={`jp-mod-${r.change}`}>
-                  <td>{r.name}</td>
-                  <td>{r.change}</td>
-                  <td>{r.type}</td>
-                  <td>{r.before}</td>
-                  <td>{r.after}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </section>
-      )}
-      <DictDiff title="Params" diff={diff.params} />
-      <DictDiff title="Metrics" diff={diff.metrics} />
-      <DictDiff title="Packages" diff={diff.environment.packages} />
-      <DictDiff title="Environment" diff={diff.environment.other} />
-      <DictDiff title="Data files" diff={diff.data_files} />
+      {sections.map(s => (
+        <Section key={s.key} section={s} />
+      ))}
     </div>
   );
 }

@@ -26,7 +26,9 @@ export function relativeTime(iso: string | null, now = Date.now()): string {
 
 export function formatValue(value: unknown): string {
   if (typeof value === 'number') {
-    return Number.isInteger(value) ? String(value) : value.toPrecision(4);
+    return Number.isInteger(value)
+      ? String(value)
+      : String(Number(value.toPrecision(4)));
   }
   if (typeof value === 'string') {
     return value;

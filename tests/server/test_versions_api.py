@@ -311,3 +311,29 @@ async def test_storage_reports_local_size_and_locality(
     assert body["local_bytes"] > 0
     assert body["over_budget"] is False
     assert body["versions"][v.id]["locality"] == "local"
+
+
+async def test_push_and_pull_through_the_api(
+    jp_fetch: Fetch, notebook: str, jp_root_dir: Any, tmp_path: Any
+) -> None:
+    from nbversion.cli import main as cli
+    from nbversion.store import Repository
+
+    with Repository.init(jp_root_dir) as repo:
+        v = repo.save_notebook_file(jp_root_dir / notebook, "to share")
+    remote = tmp_path / "team-remote"
+    assert cli(["remote", "add", "origin", str(remote), "--root", str(jp_root_dir)]) == 0
+    _, listed = await api(jp_fetch, "remotes")
+    assert [r["name"] for r in listed["remotes"]] == ["origin"]
+    resp, job = await api(jp_fetch, "remotes", "origin", "push", method="POST",
+                          body={"path": notebook})  # fmt: skip
+    job = await wait_job(jp_fetch, job) if resp.code == 202 else job
+    assert job["state"] == "done", job
+    assert job["result"]["objects_sent"] >= 1
+    assert (remote / "versions" / f"{v.id}.json").is_file()
+    resp, job = await api(jp_fetch, "remotes", "origin", "pull", method="POST", body={})
+    job = await wait_job(jp_fetch, job) if resp.code == 202 else job
+    assert job["state"] == "done", job
+    with pytest.raises(HTTPClientError) as err:
+        await api(jp_fetch, "remotes", "nowhere", "push", method="POST", body={})
+    assert err.value.code == 404

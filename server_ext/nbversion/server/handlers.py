@@ -266,6 +266,38 @@ class CheckoutHandler(NbVersionHandler):
         self.write_json(await self.service.checkout(path, branch))
 
 
+class RemotesHandler(NbVersionHandler):
+    """``GET remotes``: configured remotes (name, URL, endpoint; never credentials)."""
+
+    @web.authenticated
+    @authorized
+    @maps_errors
+    async def get(self) -> None:
+        self.write_json({"remotes": await self.service.remotes()})
+
+
+class PushHandler(NbVersionHandler):
+    """``POST remotes/{name}/push`` ``{path?, branch?}``: a job; 409 "fetch first" on conflict."""
+
+    @web.authenticated
+    @authorized
+    @maps_errors
+    async def post(self, remote: str) -> None:
+        body = self.body()
+        job = await self.service.push(remote, _optional(body, "path"), _optional(body, "branch"))
+        self.write_job(job, None)
+
+
+class PullHandler(NbVersionHandler):
+    """``POST remotes/{name}/pull``: fetch the remote's versions as ``REMOTE/branch`` refs."""
+
+    @web.authenticated
+    @authorized
+    @maps_errors
+    async def post(self, remote: str) -> None:
+        self.write_job(await self.service.pull(remote), None)
+
+
 class StorageHandler(NbVersionHandler):
     """``GET storage?path=…``: local size vs budget; each version local, remote-only or partial."""
 
@@ -311,5 +343,8 @@ def route_table() -> list[tuple[str, type[APIHandler]]]:
         (rf"{api}/refs/(branches|tags)", RefKindHandler),
         (rf"{api}/refs/(branches|tags)/{_REF}", RefHandler),
         (rf"{api}/storage", StorageHandler),
+        (rf"{api}/remotes", RemotesHandler),
+        (rf"{api}/remotes/{_REF}/push", PushHandler),
+        (rf"{api}/remotes/{_REF}/pull", PullHandler),
         (rf"{api}/jobs/([0-9a-f]{{32}})", JobHandler),
     ]

@@ -326,6 +326,31 @@ class VersionService:
 
         job.on_cancel = cancel
 
+    # -- sharing -------------------------------------------------------------------------
+    async def remotes(self) -> list[dict[str, str]]:
+        from . import sharing
+
+        return await self._store(sharing.remotes, self.root)
+
+    async def push(self, remote: str, path: str | None, branch: str | None) -> Job:
+        """Start pushing to a remote: one notebook (``path``), one of its branches, or all."""
+        from . import sharing
+
+        nid = None
+        if path is not None:
+            nid = await self._store(lambda: self._notebook_id(self._open(), path))
+        job = await sharing.start_push(self.jobs, self.root, remote, nid, branch)
+        return await self.jobs.wait(job, self.config.wait_for_job)
+
+    async def pull(self, remote: str) -> Job:
+        """Start fetching a remote's versions as remote-tracking refs."""
+        from . import sharing
+
+        job = await sharing.start_pull(self.jobs, self.root, remote)
+        job = await self.jobs.wait(job, self.config.wait_for_job)
+        await self._store(self._refresh_index)
+        return job
+
     async def storage(self, path: str | None) -> dict[str, Any]:
         """Local size against the budget, and where each version's objects live."""
 

@@ -1,0 +1,47 @@
+"""The autoSave setting: a version after every cell, saved by the kernel silently."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from conftest import TOKEN, Lab
+from nbv_helpers import open_notebook, rows, run_cell, write_notebook
+
+
+def put_settings(lab: Lab, settings: dict[str, object]) -> None:
+    body = json.dumps({"raw": json.dumps(settings)}).encode()
+    req = urllib.request.Request(
+        f"{lab.url}/lab/api/settings/nbversion:plugin", data=body, method="PUT"
+    )
+    req.add_header("Authorization", f"token {TOKEN}")
+    req.add_header("Content-Type", "application/json")
+    with urllib.request.urlopen(req, timeout=10) as resp:
+        assert resp.status in (200, 204)
+
+
+@pytest.fixture
+def autosave_on(lab: Lab) -> Iterator[None]:
+    put_settings(lab, {"autoSave": True})
+    yield
+    put_settings(lab, {})  # the lab server is shared by every test
+
+
+def test_autosave_after_every_cell(page: Page, lab: Lab, autosave_on: None) -> None:
+    write_notebook(lab, "autosave.ipynb", ["a = 1", "b = 2"])
+    panel = open_notebook(page, lab, "autosave.ipynb")
+    run_cell(page, 0)
+    run_cell(page, 1)
+    auto = rows(panel).filter(has_text="auto: after cell")
+    for _ in range(30):  # the kernel saves in the background
+        panel.get_by_role("button", name="Refresh history").click()
+        if auto.count() >= 2:
+            break
+        page.wait_for_timeout(1000)
+    expect(auto).to_have_count(2, timeout=10_000)
+    # silent: the setting's code left no trace in the notebook
+    expect(page.locator(".jp-OutputArea-output")).to_have_count(0)
