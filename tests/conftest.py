@@ -27,7 +27,7 @@ def jp_server_config(jp_server_config: dict[str, Any]) -> dict[str, Any]:
 @pytest.fixture(autouse=True)
 def secret(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Sign versions with a test secret, never the user's."""
-    monkeypatch.setenv("NBVERSION_SECRET_FILE", str(tmp_path / "secret" / "key"))
+    monkeypatch.setenv("NBVERSION_SECRET_FILE", str(tmp_path / "trust-secret" / "key"))
 
 
 @pytest.fixture
