@@ -128,13 +128,26 @@ const commandsPlugin: JupyterFrontEndPlugin<void> = {
   ) => registerCommands(app, ui, tracker, palette)
 };
 
-/** Status bar item showing the active notebook's current branch. */
+/**
+ * Status bar item showing the active notebook's current branch.
+ *
+ * The status bar is optional: Notebook 7 has none (nor an `ILabShell`), and every plugin
+ * here needs only tokens Notebook 7 provides, so the sidebar works there too.
+ */
 const statusBarPlugin: JupyterFrontEndPlugin<void> = {
   id: 'nbversion:statusbar',
   description: 'Current nbversion branch in the status bar.',
   autoStart: true,
-  requires: [IVersionsUI, IStatusBar],
-  activate: (_: JupyterFrontEnd, ui: IVersionsUI, statusBar: IStatusBar) => {
+  requires: [IVersionsUI],
+  optional: [IStatusBar],
+  activate: (
+    _: JupyterFrontEnd,
+    ui: IVersionsUI,
+    statusBar: IStatusBar | null
+  ) => {
+    if (!statusBar) {
+      return;
+    }
     statusBar.registerStatusItem('nbversion:branch', {
       item: new BranchStatus(ui.model, ui.open),
       align: 'left',

@@ -35,9 +35,14 @@ def _free_port() -> int:
 
 
 class Lab:
-    """A JupyterLab server on a free loopback port with throwaway settings and workspaces."""
+    """A JupyterLab server on a free loopback port with throwaway settings and workspaces.
 
-    def __init__(self, base: Path) -> None:
+    ``app="notebook"`` starts Notebook 7 instead (same server, same extensions);
+    ``disabled`` lists labextensions to disable in a throwaway Jupyter config dir (their
+    server side stays on).
+    """
+
+    def __init__(self, base: Path, app: str = "jupyterlab", disabled: tuple[str, ...] = ()) -> None:
         self.root = base / "root"
         shutil.copytree(REPO / "examples", self.root, ignore=shutil.ignore_patterns(".nbversion"))
         settings = base / "settings"
@@ -54,14 +59,23 @@ class Lab:
             "JUPYTERLAB_SETTINGS_DIR": str(settings),
             "JUPYTERLAB_WORKSPACES_DIR": str(base / "workspaces"),
         }
+        if disabled:  # what `jupyter labextension disable --level=user` writes
+            config = base / "config"
+            (config / "labconfig").mkdir(parents=True)
+            (config / "labconfig" / "page_config.json").write_text(
+                json.dumps({"disabledExtensions": dict.fromkeys(disabled, True)})
+            )
+            env["JUPYTER_CONFIG_DIR"] = str(config)
+        self.app = app
         args = [
-            sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root",
+            sys.executable, "-m", app, "--no-browser", "--allow-root",
             "--ServerApp.ip=127.0.0.1", f"--port={self.port}",
             f"--IdentityProvider.token={TOKEN}", f"--ServerApp.root_dir={self.root}",
             "--ServerApp.allow_unauthenticated_access=False",
-            "--LabApp.news_url=None",
         ]  # fmt: skip
-        self.log_path = base / "lab.log"
+        if app == "jupyterlab":
+            args.append("--LabApp.news_url=None")
+        self.log_path = base / f"{app}.log"
         self._log = self.log_path.open("w")
         self.proc = subprocess.Popen(args, stdout=self._log, stderr=subprocess.STDOUT, env=env)
         self._wait_ready()
@@ -77,13 +91,13 @@ class Lab:
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"JupyterLab exited:\n{self.log_path.read_text()}")
+                raise RuntimeError(f"{self.app} exited:\n{self.log_path.read_text()}")
             try:
                 self.api("/api/status")
                 return
             except (urllib.error.URLError, ConnectionError):
                 time.sleep(0.3)
-        raise TimeoutError(f"JupyterLab did not start:\n{self.log_path.read_text()}")
+        raise TimeoutError(f"{self.app} did not start:\n{self.log_path.read_text()}")
 
     def stop(self) -> None:
         try:
@@ -103,6 +117,23 @@ class Lab:
 @pytest.fixture(scope="session")
 def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
     server = Lab(tmp_path_factory.mktemp("lab"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def lab_without_labextension(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
+    """JupyterLab with the nbversion labextension disabled: the kernel side only (widgets)."""
+    server = Lab(tmp_path_factory.mktemp("lab-nolabext"), disabled=("nbversion",))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def notebook7(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
+    """A Jupyter Notebook 7 server (skipped when the `notebook` package is not installed)."""
+    pytest.importorskip("notebook", minversion="7")
+    server = Lab(tmp_path_factory.mktemp("nb7"), app="notebook")
     yield server
     server.stop()
 

@@ -61,6 +61,18 @@ def parse_assignments(items: list[str]) -> dict[str, Any]:
     return out
 
 
+_HTML_HELP = "a plain HTML/text table, not the interactive widget"
+
+
+def _widgets(a: argparse.Namespace) -> Any:
+    """The widgets module when the front end can show widgets and --html was not given."""
+    if getattr(a, "html", False):
+        return None
+    from . import widgets
+
+    return widgets if widgets.available() else None
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Parser for ``%version`` and every subcommand."""
     p = _MagicArgumentParser(
@@ -82,10 +94,12 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("-n", type=int, default=20, help="how many (default 20)")
     s.add_argument("--all", action="store_true", help="every version, no limit")
     s.add_argument("--branch", help="a branch other than the checked-out one")
+    s.add_argument("--html", action="store_true", help=_HTML_HELP)
     s.set_defaults(func=_log)
 
     s = sub.add_parser("show", help="details of one version")
     s.add_argument("ref", nargs="?", default="HEAD")
+    s.add_argument("--html", action="store_true", help=_HTML_HELP)
     s.set_defaults(func=_show)
 
     s = sub.add_parser("status", help="what changed since the checked-out version")
@@ -150,6 +164,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--metadata", action="store_true", help="also compare volatile metadata")
     s.add_argument("--stats-only", action="store_true", help="compare recorded stats only")
     s.add_argument("--json", action="store_true", help="print the diff data as JSON")
+    s.add_argument("--html", action="store_true", help=_HTML_HELP)
     s.set_defaults(func=_diff)
 
     from ..experiments.magic_commands import add_subcommands  # evaluate, alias
@@ -171,13 +186,20 @@ def _save(sess: KernelSession, a: argparse.Namespace) -> None:
 
 
 def _log(sess: KernelSession, a: argparse.Namespace) -> None:
-    versions = sess.log(limit=None if a.all else a.n, branch=a.branch)
+    limit = None if a.all else a.n
+    w = _widgets(a)
+    if w is not None:
+        render.show(w.VersionBrowser(sess, limit=limit, branch=a.branch))
+        return
+    versions = sess.log(limit=limit, branch=a.branch)
     head = sess.head()
     render.show(render.LogView(versions, head.id if head else None))
 
 
 def _show(sess: KernelSession, a: argparse.Namespace) -> None:
-    render.show(render.VersionView(sess.get(a.ref)))
+    w = _widgets(a)
+    m = sess.get(a.ref)
+    render.show(w.VersionCard(sess, m) if w is not None else render.VersionView(m))
 
 
 def _status(sess: KernelSession, a: argparse.Namespace) -> None:
@@ -309,7 +331,8 @@ def _diff(sess: KernelSession, a: argparse.Namespace) -> None:
     if a.json:
         print(json.dumps(data, indent=2, sort_keys=True))
     else:
-        render.show(render.DiffView(data))
+        w = _widgets(a)
+        render.show(w.DiffBrowser(sess, data) if w is not None else render.DiffView(data))
 
 
 @magics_class
