@@ -164,11 +164,14 @@ class KernelSession:
     def notebook_id(self) -> str:
         return self._notebook_bytes()[1]
 
-    def head(self) -> Manifest | None:
-        """The version the checked-out branch points at, if any."""
+    def head(self, notebook_id: str | None = None) -> Manifest | None:
+        """The version the checked-out branch points at, if any.
+
+        Pass ``notebook_id`` when it is already known, to spare reading the notebook again.
+        """
         repo = self.repo()
         try:
-            return repo.get("HEAD", self.notebook_id())
+            return repo.get("HEAD", notebook_id or self.notebook_id())
         except NotFound:
             return None
 
@@ -240,7 +243,7 @@ class KernelSession:
         if notebook_source is not None:
             raw = notebook_source.read_bytes()
         notebook_oid = repo.objects.put_bytes(raw)
-        head = self.head()
+        head = self.head(nid)
         if head is not None:
             self.tracked |= tracked_roots(head.data_files)
         ns = self.shell.user_ns
@@ -382,11 +385,11 @@ class KernelSession:
 
     def status(self) -> dict[str, Any]:
         """What changed since the checked-out version: variables, notebook, pending logs."""
-        head = self.head()
+        raw, nid, _ = self._notebook_bytes()
+        head = self.head(nid)
         saved = head.variables if head is not None else {}
         ns = self.shell.user_ns
         plan = snapshot.plan_restore(ns, saved, known=self._known_fingerprints(head))
-        raw, _, _ = self._notebook_bytes()
         notebook_changed = True
         if head is not None:
             from ..store.objects import hash_bytes
@@ -394,7 +397,7 @@ class KernelSession:
             notebook_changed = hash_bytes(raw) != head.notebook
         return {
             "head": head.id if head is not None else None,
-            "branch": self.repo().current_branch(self.notebook_id()),
+            "branch": self.repo().current_branch(nid),
             "changed": [n for n in plan["restore"] if n in ns],
             "removed": [n for n in plan["restore"] if n not in ns],
             "added": plan["remove"],
@@ -441,7 +444,7 @@ class KernelSession:
         if trust_it:
             trust.sign(repo.store_dir, manifest.id)
         allowed = trust.is_trusted(repo.store_dir, manifest.id)
-        known = self._known_fingerprints(self.head())
+        known = self._known_fingerprints(head)  # the undo point went to another branch
         was_unknown = self.tracker.unknown
         self.tracker.invalidate()  # until it is known what the restore changed
         result = snapshot.restore(

@@ -150,8 +150,10 @@ def _capture(
             continue
         order.append((name, value))
     # values of shareable kinds first, so pickled containers can refer to them by name
-    first = [(n, v) for n, v in order if _likely_shareable(v)]
-    rest = [(n, v) for n, v in order if not _likely_shareable(v)]
+    first: list[tuple[str, Any]] = []
+    rest: list[tuple[str, Any]] = []
+    for name, value in order:
+        (first if _likely_shareable(value) else rest).append((name, value))
     for name, value in first:
         enc = _encode_or_skip(name, value, result)
         if enc is not None:
