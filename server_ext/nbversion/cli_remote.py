@@ -1,4 +1,4 @@
-"""CLI commands for sharing: remote, push, pull, clone, export, import, trust, git-setup.
+"""CLI commands for sharing: remote, push, pull, clone, join, export, import, trust, git-setup.
 
 Thin handlers over :mod:`nbversion.remote` and :mod:`nbversion.trust`.
 """
@@ -163,9 +163,33 @@ def cmd_trust(args: argparse.Namespace) -> int:
     from . import trust
 
     with _repo(args) as repo:
+        if args.author:
+            trust.trust_author(repo.store_dir, args.ref)
+            _emit(
+                args,
+                {"trusted_author": args.ref},
+                f"trusted author {args.ref}: their versions' pickled objects may now load",
+            )
+            return 0
         vid = repo.resolve(args.ref, args.notebook)
         trust.sign(repo.store_dir, vid)
     _emit(args, {"trusted": vid}, f"trusted version {vid[:12]}: its pickled objects may now load")
+    return 0
+
+
+def cmd_join(args: argparse.Namespace) -> int:
+    from .remote import join
+
+    with _repo(args) as repo:
+        m = join(repo, args.notebook, args.ref, branch=args.branch, message=args.message)
+    if m is None:
+        _emit(args, {"joined": None}, f"{args.ref} is already in this branch's history")
+    else:
+        _emit(
+            args,
+            {"joined": m.id, "parents": m.parents},
+            f"version {m.id[:12]} joins {args.ref} into {m.branch} (state kept): push again",
+        )
     return 0
 
 
@@ -204,6 +228,12 @@ def register(add: Any) -> None:
     p = add("import", cmd_import, "verify and add a bundle's versions (tagged imported/<id>)")
     p.add_argument("bundle")
     p = add("trust", cmd_trust, "trust a version made elsewhere (its pickles may load)")
-    p.add_argument("ref")
+    p.add_argument("ref", help="a version (id, branch, tag), or with --author an e-mail/name")
     p.add_argument("notebook", nargs="?")
+    p.add_argument("--author", action="store_true", help="trust every version by this author")
+    p = add("join", cmd_join, "after 'fetch first': join REMOTE/branch into your branch")
+    p.add_argument("notebook", help="notebook path or id")
+    p.add_argument("ref", help="what to join, e.g. origin/main")
+    p.add_argument("-b", "--branch", help="the branch to extend (default: the current one)")
+    p.add_argument("-m", "--message", help="message of the joining version")
     add("git-setup", cmd_git_setup, "write .nbversion/.gitignore (git keeps metadata, not data)")

@@ -6,12 +6,18 @@ signature (a teammate's, a pulled or imported one) loads pickled objects only af
 user trusts it explicitly (``%version trust REF`` / ``nbversion trust REF``), which signs it.
 Signing the version id is enough: the id is the BLAKE3 of the manifest, and the manifest
 names every object by its hash, so the signature covers all content.
+
+A user may also trust an author (``nbversion trust --author EMAIL``): every version whose
+manifest names that author then loads unasked. That is a convenience for a team that
+shares one remote it controls, not a proof of origin: the author field is written by
+whoever made the version, so trust an author only on a remote only your team can write.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import os
 import secrets
 from pathlib import Path
@@ -19,6 +25,7 @@ from pathlib import Path
 from .store.fsutil import atomic_write
 
 SIGNATURES_DIR = "signatures"
+AUTHORS_DIR = "authors"
 
 
 def secret_path() -> Path:
@@ -64,9 +71,46 @@ def sign(store_dir: Path, version_id: str) -> None:
 
 
 def is_trusted(store_dir: Path, version_id: str) -> bool:
-    """True when the version carries this user's valid signature."""
+    """True when the version carries this user's valid signature or a trusted author."""
+    if _valid(store_dir / SIGNATURES_DIR / version_id, version_id):
+        return True
+    author = _author_of(store_dir, version_id)
+    return author is not None and is_trusted_author(store_dir, author)
+
+
+def _valid(path: Path, payload: str) -> bool:
     try:
-        recorded = (store_dir / SIGNATURES_DIR / version_id).read_text().strip()
+        recorded = path.read_text().strip()
     except (FileNotFoundError, NotADirectoryError):
         return False
-    return hmac.compare_digest(recorded, signature(version_id))
+    return hmac.compare_digest(recorded, signature(payload))
+
+
+def _author_key(author: str) -> str:
+    return hashlib.sha256(author.strip().lower().encode()).hexdigest()
+
+
+def _author_of(store_dir: Path, version_id: str) -> str | None:
+    """The e-mail (else name) a version's manifest gives as its author."""
+    try:
+        raw = (store_dir / "versions" / f"{version_id}.json").read_bytes()
+        who = json.loads(raw).get("author") or {}
+    except (OSError, ValueError, AttributeError):
+        return None
+    value = who.get("email") or who.get("name") if isinstance(who, dict) else None
+    return str(value) if value else None
+
+
+def trust_author(store_dir: Path, author: str) -> None:
+    """Trust every version whose manifest names ``author`` (an e-mail or a name)."""
+    if not author.strip():
+        raise ValueError("an author to trust must not be empty")
+    target = store_dir / SIGNATURES_DIR / AUTHORS_DIR / _author_key(author)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(target, signature("author:" + author.strip().lower()).encode())
+
+
+def is_trusted_author(store_dir: Path, author: str) -> bool:
+    """True when this user chose to trust ``author``."""
+    key = store_dir / SIGNATURES_DIR / AUTHORS_DIR / _author_key(author)
+    return _valid(key, "author:" + author.strip().lower())

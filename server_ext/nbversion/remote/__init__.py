@@ -16,6 +16,7 @@ from .config import (
     remove_remote,
     write_gitignore,
 )
+from .merge import join
 from .pull import PullResult, clone, pull
 from .push import PushResult, push
 from .transfer import Progress, ProgressEvent
@@ -35,6 +36,7 @@ __all__ = [
     "export_bundle",
     "get_remote",
     "import_bundle",
+    "join",
     "list_remotes",
     "pull",
     "push",

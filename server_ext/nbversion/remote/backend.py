@@ -11,10 +11,23 @@
 Object stores (S3, GCS, Azure) make a PUT visible only when complete; for a local or
 mounted folder every write goes to ``tmp/`` and is renamed into place, so an interrupted
 transfer never leaves a partial file under a final name.
+
+Refs move by compare-and-swap (:meth:`RemoteStore.swap_ref`). How atomic that is depends
+on the remote, and :attr:`RemoteStore.cas` says which way it is done:
+
+- ``lock``: a folder remote takes an O_EXCL lock file beside the ref, as the local store
+  does, then compares and renames: atomic for every writer that shares the folder.
+- ``conditional-put``: an S3 server that honours ``If-Match`` / ``If-None-Match`` on PUT
+  (AWS S3 since 2024, SeaweedFS) gets the ref's ETag, compares, and writes only if the ETag
+  is still the same: the server refuses the loser of a race (412).
+- ``best-effort``: any other store (or an S3 server that ignores the headers, found by a
+  probe): read, compare, write, read back. Two writes within milliseconds can still both
+  pass; the unique push records under ``logs/`` keep the overwritten head findable.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import secrets
@@ -23,8 +36,9 @@ from typing import Any
 
 import fsspec
 
-from ..errors import InvalidInput, NotFound, StoreError
+from ..errors import Conflict, InvalidInput, NotFound, StoreError
 from ..store.fsutil import atomic_write
+from ..store.locks import FileLock
 from ..store.manifest import utc_now
 from ..store.refs import HEADS, TAGS, check_notebook_id, check_ref_name
 from .config import RemoteSpec
@@ -59,6 +73,8 @@ class RemoteStore:
         protocols = self.fs.protocol if isinstance(self.fs.protocol, tuple) else (self.fs.protocol,)
         self.local = "file" in protocols or "local" in protocols
         self.atomic_put = self.local is False and bool(set(protocols) & _OBJECT_STORES)
+        self.s3 = bool(set(protocols) & {"s3", "s3a"})
+        self._cas: str | None = None
 
     # -- raw access --------------------------------------------------------------------
     def _p(self, *parts: str) -> str:
@@ -170,16 +186,129 @@ class RemoteStore:
             key = f"refs/{check_notebook_id(notebook_id)}/{kind}/{check_ref_name(name)}"
         except InvalidInput:
             return None
-        data = self._get(key)
+        return self._ref_value(self._get(key))
+
+    def set_ref(self, notebook_id: str, kind: str, name: str, value: str, why: str) -> None:
+        """Overwrite a remote ref unconditionally (``--force``) and append a push record."""
+        key = self._ref_key(notebook_id, kind, name)
+        self._put(f"refs/{key}", f"{value}\n".encode())
+        self._record(key, None, value, why)
+
+    def swap_ref(
+        self, notebook_id: str, kind: str, name: str, expected: str | None, value: str, why: str
+    ) -> None:
+        """Move a remote ref from ``expected`` (None: absent) to ``value``, or raise Conflict.
+
+        Atomic where the remote allows it (see the module docstring and :attr:`cas`).
+        """
+        key = self._ref_key(notebook_id, kind, name)
+        data = f"{value}\n".encode()
+        mode = self.cas
+        if mode == "lock":
+            ref_path = Path(self._p("refs", key))
+            ref_path.parent.mkdir(parents=True, exist_ok=True)
+            with FileLock(ref_path):
+                self._expect(key, self._ref_value(self._get(f"refs/{key}")), expected)
+                self._put(f"refs/{key}", data)
+        elif mode == "conditional-put":
+            etag, current = self._get_with_etag(f"refs/{key}")
+            self._expect(key, self._ref_value(current), expected)
+            if not self._conditional_put(f"refs/{key}", data, etag):
+                raise Conflict(f"ref {key} changed while we pushed")
+        else:
+            self._expect(key, self.get_ref(notebook_id, kind, name), expected)
+            self._put(f"refs/{key}", data)
+            after = self.get_ref(notebook_id, kind, name)
+            if after != value:
+                raise Conflict(f"ref {key} changed while we pushed (now {(after or '-')[:12]})")
+        self._record(key, expected, value, why)
+
+    @property
+    def cas(self) -> str:
+        """How :meth:`swap_ref` is made atomic: lock, conditional-put or best-effort."""
+        if self._cas is None:
+            if self.local:
+                self._cas = "lock"
+            elif self.s3 and self._probe_conditional_put():
+                self._cas = "conditional-put"
+            else:
+                self._cas = "best-effort"
+        return self._cas
+
+    # -- ref helpers -------------------------------------------------------------------
+    @staticmethod
+    def _ref_key(notebook_id: str, kind: str, name: str) -> str:
+        if kind not in (HEADS, TAGS):
+            raise InvalidInput(f"not a ref kind: {kind!r}")
+        return f"{check_notebook_id(notebook_id)}/{kind}/{check_ref_name(name)}"
+
+    @staticmethod
+    def _ref_value(data: bytes | None) -> str | None:
         value = data.decode(errors="replace").strip() if data else ""
         return value if _OID.match(value) else None
 
-    def set_ref(self, notebook_id: str, kind: str, name: str, value: str, why: str) -> None:
-        """Overwrite a remote ref and append a push record (see push.py for the CAS)."""
-        check_notebook_id(notebook_id)
-        check_ref_name(name)
-        key = f"{notebook_id}/{kind}/{name}"
-        self._put(f"refs/{key}", f"{value}\n".encode())
-        record = {"new": value, "when": utc_now(), "why": why}
-        stamp = record["when"].replace(":", "").replace(".", "")
+    @staticmethod
+    def _expect(key: str, current: str | None, expected: str | None) -> None:
+        if current != expected:
+            found = current[:12] if current else "nothing"
+            raise Conflict(f"ref {key} changed while we pushed (now {found})")
+
+    def _record(self, key: str, old: str | None, new: str, why: str) -> None:
+        """Append a uniquely named push record: never overwritten, even by a racing push."""
+        when = utc_now()
+        record = {"old": old, "new": new, "when": when, "why": why}
+        stamp = when.replace(":", "").replace(".", "")
         self._put(f"logs/{key}/{stamp}-{secrets.token_hex(4)}.json", json.dumps(record).encode())
+
+    # -- S3 conditional writes ---------------------------------------------------------
+    def _bucket_key(self, key: str) -> tuple[str, str]:
+        bucket, path, _ = self.fs.split_path(self._p(key))
+        return bucket, path
+
+    def _get_with_etag(self, key: str) -> tuple[str | None, bytes | None]:
+        """(ETag, bytes) of an object, or (None, None). The ETag is read first, so a
+        write between the two reads makes the later conditional PUT fail, never pass."""
+        bucket, path = self._bucket_key(key)
+        try:
+            head = self.fs.call_s3("head_object", Bucket=bucket, Key=path)
+        except FileNotFoundError:
+            return None, None
+        return str(head["ETag"]), self._get(key)
+
+    def _conditional_put(self, key: str, data: bytes, etag: str | None) -> bool:
+        """PUT only if the object still has ``etag`` (None: only if absent); False if not."""
+        bucket, path = self._bucket_key(key)
+        condition = {"IfMatch": etag} if etag is not None else {"IfNoneMatch": "*"}
+        try:
+            self.fs.call_s3("put_object", Bucket=bucket, Key=path, Body=data, **condition)
+        except OSError as err:
+            if _precondition_failed(err):
+                return False
+            raise
+        return True
+
+    def _probe_conditional_put(self) -> bool:
+        """Does this S3 server honour ``If-None-Match: *``? (Some ignore it silently.)"""
+        key = f"tmp/cas-probe-{secrets.token_hex(8)}"
+        try:
+            if not self._conditional_put(key, b"1", None):
+                return False
+            return not self._conditional_put(key, b"2", None)
+        except OSError:  # 501 NotImplemented and the like: no conditional writes here
+            return False
+        finally:
+            with contextlib.suppress(OSError):
+                self.fs.rm_file(self._p(key))
+
+
+def _precondition_failed(err: BaseException) -> bool:
+    """True when an s3fs error is an HTTP 412 (a conditional write lost)."""
+    if isinstance(err, FileExistsError):  # s3fs maps If-None-Match failures to this
+        return True
+    cause = err.__cause__
+    response = getattr(cause, "response", None)
+    if not isinstance(response, dict):
+        return False
+    code = str(response.get("Error", {}).get("Code", ""))
+    status = response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+    return code == "PreconditionFailed" or status == 412

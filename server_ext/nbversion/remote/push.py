@@ -1,12 +1,10 @@
 """Push: send missing objects, then manifests, then move remote refs by compare-and-swap.
 
-Object stores have no atomic compare-and-swap, so a ref moves like this: read the remote
-ref; refuse unless it is an ancestor of what we push ("fetch first"); write it; read it
-back and verify. Two pushes that interleave between one's read and the other's write can
-still both pass (the later write wins); every ref write also leaves a unique record under
-``logs/`` on the remote, so the lost head can be found and pushed again. See
-docs/sharing.md.
-"""
+A ref moves only if the remote still holds the value we read and that value is in our
+history ("fetch first" otherwise). The swap is atomic on a folder remote (lock file) and
+on S3 servers that honour conditional PUTs; elsewhere it is read-compare-write-verify with
+a few milliseconds' window (see :mod:`.backend` and docs/sharing.md). Every ref write also
+leaves a unique record under ``logs/`` on the remote."""
 
 from __future__ import annotations
 
@@ -154,11 +152,16 @@ def _move_ref(
                 f"your history: fetch first (nbversion pull {remote.spec.name}), then "
                 f"build on {remote.spec.name}/{name} (or push to another branch)"
             )
-    remote.set_ref(nb, kind, name, vid, why="push" + (" --force" if force else ""))
-    after = remote.get_ref(nb, kind, name)
-    if after != vid:
+    why = "push" + (" --force" if force else "")
+    if force:
+        remote.set_ref(nb, kind, name, vid, why=why)
+        return True
+    try:
+        remote.swap_ref(nb, kind, name, current, vid, why=why)
+    except Conflict:
+        after = remote.get_ref(nb, kind, name)
         raise Conflict(
             f"remote {remote.spec.name}: {what} changed while we pushed (now "
             f"{(after or 'nothing')[:12]}): fetch first (nbversion pull {remote.spec.name})"
-        )
+        ) from None
     return True
