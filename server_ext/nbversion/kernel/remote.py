@@ -96,17 +96,53 @@ def save(notebook: str, message: str, source: str | None = None, job_id: str | N
 
 
 def preview_restore(notebook: str, ref: str, names: list[str] | None) -> str:
-    """What a restore would do to the live namespace, without doing it."""
+    """What a restore would do to the live namespace, without doing it.
+
+    ``needs_trust`` names the variables the restore would unpickle although the version is
+    not trusted here (a teammate's, pulled or imported): restoring them needs ``trust``.
+    """
 
     def work() -> dict[str, Any]:
+        from .. import trust
         from . import snapshot
 
         sess = _session(notebook)
         m = sess.get(ref)
         plan = snapshot.plan_restore(sess.shell.user_ns, m.variables, names)
-        return {"id": m.id, "plan": plan}
+        trusted = trust.is_trusted(sess.repo().store_dir, m.id)
+        return {
+            "id": m.id,
+            "plan": plan,
+            "trusted": trusted,
+            "needs_trust": [] if trusted else untrusted_loads(m.variables, plan["restore"]),
+        }
 
     return _answer(work)
+
+
+def untrusted_loads(
+    variables: dict[str, dict[str, Any]], to_load: list[str]
+) -> list[dict[str, str]]:
+    """The variables among ``to_load`` whose decoding runs code (pickle, cloudpickle, …)."""
+    return [
+        {"name": name, "type": str(rec.get("type", "")), "kind": str(rec.get("kind", ""))}
+        for name in to_load
+        if (rec := variables.get(name)) is not None and _runs_code(rec)
+    ]
+
+
+def _runs_code(record: dict[str, Any]) -> bool:
+    """Whether loading a saved variable needs trust (as recorded; else by its kind)."""
+    flag = record.get("needs_trust")
+    if isinstance(flag, bool):
+        return flag
+    from ..capture.registry import serializers
+
+    kind = record.get("kind")
+    for serializer in serializers():
+        if kind in (serializer.kind, *serializer.extra_kinds):
+            return serializer.always_needs_trust
+    return True  # an unknown kind: assume the worst
 
 
 def restore(

@@ -267,13 +267,13 @@ class CheckoutHandler(NbVersionHandler):
 
 
 class RemotesHandler(NbVersionHandler):
-    """``GET remotes``: configured remotes (name, URL, endpoint; never credentials)."""
+    """``GET remotes[?path=…]``: remotes (never credentials); with a path, ahead/behind."""
 
     @web.authenticated
     @authorized
     @maps_errors
     async def get(self) -> None:
-        self.write_json({"remotes": await self.service.remotes()})
+        self.write_json({"remotes": await self.service.remotes(self.arg("path"))})
 
 
 class PushHandler(NbVersionHandler):

@@ -21,7 +21,7 @@ from ..errors import Conflict, InvalidInput, NotFound
 from ..notebook_snapshot import notebook_snapshot
 from ..store import CorruptManifest, Repository
 from ..store.manifest import Manifest
-from . import kernels
+from . import divergence, kernels
 from .jobs import Job, JobRegistry
 from .paths import confine
 
@@ -106,13 +106,16 @@ class VersionService:
     # -- reading -------------------------------------------------------------------------
     async def status(self) -> dict[str, Any]:
         from .. import __version__
+        from ..store.notebook_file import default_author
 
         store = self.root / ".nbversion"
+        name, email = await self._store(default_author, str(self.root))
         return {
             "version": __version__,
             "root": str(self.root),
             "store": str(store),
             "store_exists": (store / "FORMAT").is_file(),
+            "user": {"name": name, "email": email},
         }
 
     async def list_versions(
@@ -130,12 +133,23 @@ class VersionService:
                         "refs": {}, "notebook_id": None}  # fmt: skip
             refs: dict[str, Any] = {}
             nid: str | None = None
+            origin: dict[str, dict[str, Any]] = {}
             if path is not None:
                 nid = self._notebook_id(repo, path)
+                reached_by: dict[str, set[str]] = {}
                 try:
-                    history = repo.log(nid, branch=branch) if branch else _all_versions(repo, nid)
+                    if branch:
+                        history = repo.log(nid, branch=branch)
+                    else:
+                        history = _all_versions(repo, nid, reached_by)
                 except NotFound:
                     history = []
+                if reached_by:
+                    from .sharing import remotes
+
+                    names = [r["name"] for r in remotes(self.root)]
+                    if names:
+                        origin = divergence.provenance(reached_by, names)
                 refs = _visible_refs(repo, nid) if history else {
                     "branches": {}, "tags": {}, "current_branch": "main"}  # fmt: skip
                 tags_of: dict[str, list[str]] = {}
@@ -156,6 +170,7 @@ class VersionService:
             if path is not None:
                 for summary in summaries:
                     summary["tags"] = sorted(tags_of.get(summary["id"], []))
+                    summary.update(origin.get(summary["id"], {}))
             return {
                 "notebook_id": nid if path is not None and history else None,
                 "versions": summaries,
@@ -327,10 +342,23 @@ class VersionService:
         job.on_cancel = cancel
 
     # -- sharing -------------------------------------------------------------------------
-    async def remotes(self) -> list[dict[str, str]]:
+    async def remotes(self, path: str | None = None) -> list[dict[str, Any]]:
+        """Configured remotes; with ``path``, its current branch against ``REMOTE/branch``."""
         from . import sharing
 
-        return await self._store(sharing.remotes, self.root)
+        def work() -> list[dict[str, Any]]:
+            listed: list[dict[str, Any]] = list(sharing.remotes(self.root))
+            if path is None or not listed:
+                return listed
+            repo = self._open()
+            nid = self._notebook_id(repo, path)
+            branches, current = repo.branches(nid), repo.current_branch(nid)
+            return [
+                {**r, **divergence.branch_status(repo, branches, current, r["name"])}
+                for r in listed
+            ]
+
+        return await self._store(work)
 
     async def push(self, remote: str, path: str | None, branch: str | None) -> Job:
         """Start pushing to a remote: one notebook (``path``), one of its branches, or all."""
@@ -339,17 +367,21 @@ class VersionService:
         nid = None
         if path is not None:
             nid = await self._store(lambda: self._notebook_id(self._open(), path))
-        job = await sharing.start_push(self.jobs, self.root, remote, nid, branch)
+        job = await sharing.start_push(self.jobs, self.root, remote, nid, branch,
+                                       after=self._after_transfer)  # fmt: skip
         return await self.jobs.wait(job, self.config.wait_for_job)
 
     async def pull(self, remote: str) -> Job:
         """Start fetching a remote's versions as remote-tracking refs."""
         from . import sharing
 
-        job = await sharing.start_pull(self.jobs, self.root, remote)
-        job = await self.jobs.wait(job, self.config.wait_for_job)
-        await self._store(self._refresh_index)
-        return job
+        job = await sharing.start_pull(self.jobs, self.root, remote, after=self._after_transfer)
+        return await self.jobs.wait(job, self.config.wait_for_job)
+
+    async def _after_transfer(self) -> None:
+        """Once a push or pull is over: the service's index learns of pulled versions."""
+        with contextlib.suppress(NotFound):
+            await self._store(self._refresh_index)
 
     async def storage(self, path: str | None) -> dict[str, Any]:
         """Local size against the budget, and where each version's objects live."""
@@ -423,8 +455,13 @@ def _visible_refs(repo: Repository, nid: str) -> dict[str, Any]:
             "current_branch": repo.current_branch(nid)}  # fmt: skip
 
 
-def _all_versions(repo: Repository, nid: str) -> list[Manifest]:
-    """Every version of a notebook on any user branch, newest first (undo points hidden)."""
+def _all_versions(
+    repo: Repository, nid: str, reached_by: dict[str, set[str]] | None = None
+) -> list[Manifest]:
+    """Every version of a notebook on any user branch, newest first (undo points hidden).
+
+    ``reached_by`` (if given) is filled with the branches whose history holds each version.
+    """
     seen: dict[str, Manifest] = {}
     for branch in repo.branches(nid):
         if branch == UNDO_BRANCH:
@@ -435,6 +472,8 @@ def _all_versions(repo: Repository, nid: str) -> list[Manifest]:
             continue  # one damaged branch must not hide the others (fsck names it)
         for m in history:
             seen.setdefault(m.id, m)
+            if reached_by is not None:
+                reached_by.setdefault(m.id, set()).add(branch)
     return sorted(seen.values(), key=lambda m: m.created, reverse=True)
 
 

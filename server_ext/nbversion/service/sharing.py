@@ -7,14 +7,18 @@ connection belongs to one thread), so listing and saving stay responsive during 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from ..errors import NotFound
-from ..remote import ProgressEvent, get_remote, list_remotes, pull, push
+from ..errors import Conflict, InvalidInput, NotFound
+from ..remote import ProgressEvent, PushResult, get_remote, list_remotes, pull, push
 from ..store import Repository
 from .jobs import Job, JobRegistry
+
+#: Run on the event loop when a transfer has finished (e.g. refresh the service's index).
+After = Callable[[], Awaitable[None]] | None
 
 
 def remotes(root: Path) -> list[dict[str, str]]:
@@ -33,25 +37,31 @@ def _progress(job: Job) -> Any:
 
 
 async def start_push(
-    jobs: JobRegistry, root: Path, remote: str, notebook_id: str | None, branch: str | None
+    jobs: JobRegistry,
+    root: Path,
+    remote: str,
+    notebook_id: str | None,
+    branch: str | None,
+    after: After = None,
 ) -> Job:
-    """Push (one notebook's branches, or one branch, or everything) to a remote."""
+    """Push (one notebook's branches, or one branch, or everything) to a remote.
+
+    Like ``git push``, a successful push also moves the local remote-tracking refs of what
+    it pushed (``origin/main``), so "ahead" drops to 0 without a pull.
+    """
     job = Job(kind="push")
 
     def work() -> dict[str, Any]:
         with _open(root) as repo:
             spec = get_remote(repo.store_dir, remote)
             result = push(repo, spec, notebook=notebook_id, branch=branch, progress=_progress(job))
+            track_pushed(repo, spec.name, result)
             return {"remote": spec.name, **asdict(result)}
 
-    async def run(job: Job) -> dict[str, Any]:
-        job.state = "running"
-        return await asyncio.to_thread(work)
-
-    return jobs.start(job, run)
+    return jobs.start(job, _runner(work, after))
 
 
-async def start_pull(jobs: JobRegistry, root: Path, remote: str) -> Job:
+async def start_pull(jobs: JobRegistry, root: Path, remote: str, after: After = None) -> Job:
     """Fetch a remote's branches as ``REMOTE/branch`` refs (local branches never move)."""
     job = Job(kind="pull")
 
@@ -61,11 +71,47 @@ async def start_pull(jobs: JobRegistry, root: Path, remote: str) -> Job:
             result = pull(repo, spec, progress=_progress(job))
             return {"remote": spec.name, **asdict(result)}
 
+    return jobs.start(job, _runner(work, after))
+
+
+def _runner(
+    work: Callable[[], dict[str, Any]], after: After
+) -> Callable[[Job], Awaitable[dict[str, Any]]]:
     async def run(job: Job) -> dict[str, Any]:
         job.state = "running"
-        return await asyncio.to_thread(work)
+        result = await asyncio.to_thread(work)
+        if after is not None:
+            await after()
+        return result
 
-    return jobs.start(job, run)
+    return run
+
+
+def track_pushed(repo: Repository, remote: str, result: PushResult) -> dict[str, str]:
+    """Set ``REMOTE/name`` to what the remote now holds for every ref the push covered.
+
+    ``refs_updated`` maps ``nb/kind/name`` to the pushed id; ``refs_unchanged`` names refs
+    the remote already had at the local value. Returns the tracking refs that moved.
+    """
+    pushed = dict(result.refs_updated)
+    for label in result.refs_unchanged:
+        nb, kind, name = label.split("/", 2)
+        vid = repo.refs.get(nb, kind, name)
+        if vid is not None:
+            pushed[label] = vid
+    moved: dict[str, str] = {}
+    for label, vid in pushed.items():
+        nb, kind, name = label.split("/", 2)
+        tracking = f"{remote}/{name}"
+        current = repo.refs.get(nb, kind, tracking)
+        if current == vid:
+            continue
+        try:
+            repo.refs.set_if_equals(nb, kind, tracking, current, vid, why=f"push {remote}")
+        except (Conflict, InvalidInput):
+            continue  # a pull moved it meanwhile, or a local name clashes: pull corrects it
+        moved[f"{nb}/{kind}/{tracking}"] = vid
+    return moved
 
 
 def _open(root: Path) -> Repository:

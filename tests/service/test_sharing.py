@@ -1,0 +1,49 @@
+"""A push from the service moves the local remote-tracking refs, like git push."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from nbversion.remote import PushResult, add_remote, get_remote, push
+from nbversion.service import divergence
+from nbversion.service.sharing import remotes, track_pushed
+from nbversion.store import Repository
+from nbversion.store.refs import HEADS, TAGS
+
+NB = "0b7d7e44-1a63-4d4e-9d1c-1f0c8f0a7a11"
+
+
+def _save(repo: Repository, message: str) -> str:
+    oid = repo.objects.put_bytes(b'{"cells": [], "m": "' + message.encode() + b'"}')
+    return repo.save(NB, "a.ipynb", oid, message).id
+
+
+def test_track_pushed_sets_remote_tracking_refs(repo: Repository, tmp_path: Path) -> None:
+    a = _save(repo, "a")
+    repo.create_tag(NB, "v1", a)
+    add_remote(repo.store_dir, "origin", str(tmp_path / "remote"))
+    spec = get_remote(repo.store_dir, "origin")
+    result = push(repo, spec, notebook=NB)
+    moved = track_pushed(repo, "origin", result)
+    assert moved == {f"{NB}/heads/origin/main": a, f"{NB}/tags/origin/v1": a}
+    assert repo.refs.get(NB, HEADS, "origin/main") == a
+    assert repo.refs.get(NB, TAGS, "origin/v1") == a
+    b = _save(repo, "b")
+    assert divergence.branch_status(repo, repo.branches(NB), "main", "origin")["ahead"] == 1
+    # a push with nothing new still records what the remote holds
+    result = push(repo, spec, notebook=NB, branch="main")
+    assert track_pushed(repo, "origin", result) == {f"{NB}/heads/origin/main": b}
+    assert track_pushed(repo, "origin", push(repo, spec, notebook=NB, branch="main")) == {}
+    assert divergence.branch_status(repo, repo.branches(NB), "main", "origin")["ahead"] == 0
+
+
+def test_track_pushed_reads_unchanged_refs_locally(repo: Repository) -> None:
+    a = _save(repo, "a")
+    result = PushResult(refs_unchanged=[f"{NB}/heads/main"])
+    assert track_pushed(repo, "lake", result) == {f"{NB}/heads/lake/main": a}
+
+
+def test_remotes_lists_nothing_without_a_store(tmp_path: Path, repo: Repository) -> None:
+    assert remotes(tmp_path / "nowhere") == []
+    add_remote(repo.store_dir, "origin", str(tmp_path / "r"))
+    assert [r["name"] for r in remotes(repo.root)] == ["origin"]
