@@ -21,6 +21,7 @@ from .backend import RemoteStore
 from .config import RemoteSpec, add_remote
 from .transfer import (
     Progress,
+    ancestry_of,
     parse_manifest,
     run_parallel,
     store_manifest,
@@ -86,6 +87,7 @@ def pull(repo: Repository, spec: RemoteSpec, *, progress: Progress | None = None
     result = PullResult()
     fetched = _fetch_manifests(repo, remote, list(refs.values()))
     oids = [o for _, m in fetched.values() for o in m.object_ids()]
+    oids += _missing_data(repo, [*refs.values(), *(vid for *_, vid in repo.refs.all_refs())])
     result.objects_fetched, result.bytes_fetched = _fetch_objects(repo, remote, oids, progress)
     missing_parents: set[str] = set()
     for vid, (raw, manifest) in fetched.items():
@@ -108,6 +110,21 @@ def pull(repo: Repository, spec: RemoteSpec, *, progress: Progress | None = None
             continue
         result.refs[f"{nb}/{kind}/{local}"] = vid
     return result
+
+
+def _missing_data(repo: Repository, heads: list[str]) -> list[str]:
+    """Objects of local versions that are not here and were not evicted on purpose.
+
+    Manifests and refs may travel by git (``nbversion git-setup``): after ``git pull`` the
+    versions are known but their data is not. A pull brings that data too; objects that
+    tiering evicted stay on the remote until a restore needs them.
+    """
+    out: list[str] = []
+    for vid in ancestry_of(repo, heads):
+        for oid in repo.versions.read(vid).object_ids():
+            if not repo.objects.has(oid) and not repo.objects.is_remote_only(oid):
+                out.append(oid)
+    return out
 
 
 def _record_absent_parents(repo: Repository, parents: set[str]) -> None:

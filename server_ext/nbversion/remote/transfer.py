@@ -111,8 +111,13 @@ def store_manifest(repo: Repository, vid: str, raw: bytes, manifest: Manifest) -
 
 def ancestry(repo: Repository, start: str) -> set[str]:
     """``start`` and every ancestor whose manifest is local."""
+    return ancestry_of(repo, [start])
+
+
+def ancestry_of(repo: Repository, starts: Iterable[str]) -> set[str]:
+    """Every version in ``starts`` or among their ancestors whose manifest is local."""
     seen: set[str] = set()
-    stack = [start]
+    stack = list(starts)
     while stack:
         vid = stack.pop()
         if vid in seen or not repo.versions.has(vid):

@@ -31,6 +31,9 @@ _REV = re.compile(r"^(?P<base>.+?)(?:~(?P<n>\d*))?$")
 _HEX = re.compile(r"^[0-9a-f]{4,64}$")
 
 
+#: Directories every store has.
+LAYOUT = ("objects", "versions", "refs", "logs", "tmp")
+
 class Repository:
     """A project's ``.nbversion`` store: objects, versions, refs, index and config."""
 
@@ -47,6 +50,9 @@ class Repository:
                 f"reads format {STORE_FORMAT} (upgrade nbversion)"
             )
         self.tmp_dir = self.store_dir / "tmp"
+        # a store checked out by git has no objects/ or tmp/ (ignored, so never committed)
+        for sub in LAYOUT:
+            (self.store_dir / sub).mkdir(exist_ok=True)
         self.objects = ObjectStore(self.store_dir / "objects", self.tmp_dir)
         self.versions = VersionStore(self.store_dir / "versions", self.tmp_dir)
         self.refs = RefStore(self.store_dir)
@@ -59,7 +65,7 @@ class Repository:
     def init(cls, root: str | os.PathLike[str]) -> Repository:
         """Create (or reopen) the store in ``root/.nbversion``."""
         store = Path(root).resolve() / STORE_DIR
-        for sub in ("objects", "versions", "refs", "logs", "tmp"):
+        for sub in LAYOUT:
             (store / sub).mkdir(parents=True, exist_ok=True)
         config = store / "config.toml"
         if not config.exists():
