@@ -194,11 +194,17 @@ def cmd_join(args: argparse.Namespace) -> int:
 
 
 def cmd_git_setup(args: argparse.Namespace) -> int:
+    from . import gitsync
     from .remote import write_gitignore
 
     with _repo(args) as repo:
         path = write_gitignore(repo.store_dir)
-    _emit(args, {"gitignore": str(path)}, f"wrote {path}: commit versions/ and refs/, not objects/")
+        if args.autocommit is not None:
+            gitsync.set_autocommit(repo.store_dir, args.autocommit == "on")
+        on = gitsync.autocommit_enabled(repo.store_dir)
+    text = f"wrote {path}: commit versions/ and refs/, not objects/"
+    text += "\nautocommit: " + ("on (each save commits the notebook)" if on else "off")
+    _emit(args, {"gitignore": str(path), "autocommit": on}, text)
     return 0
 
 
@@ -236,4 +242,5 @@ def register(add: Any) -> None:
     p.add_argument("ref", help="what to join, e.g. origin/main")
     p.add_argument("-b", "--branch", help="the branch to extend (default: the current one)")
     p.add_argument("-m", "--message", help="message of the joining version")
-    add("git-setup", cmd_git_setup, "write .nbversion/.gitignore (git keeps metadata, not data)")
+    p = add("git-setup", cmd_git_setup, "keep manifests and refs in git (not data); autocommit")
+    p.add_argument("--autocommit", choices=["on", "off"], help="commit the notebook on each save")

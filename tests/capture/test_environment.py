@@ -86,3 +86,28 @@ def test_git_state_of_a_real_repository(tmp_path: Path) -> None:
     assert state["dirty"] is True
     assert state["untracked_files"] == 1
     assert state["diffstat"] == "1 file changed, 1 insertion(+)"
+    assert state["patch"] is not None and "+two" in state["patch"]
+    assert state["patch_truncated"] is False
+
+
+def test_dirty_patch_covers_code_not_notebooks(tmp_path: Path) -> None:
+    def git(*args: str) -> None:
+        subprocess.run([*GIT, "-C", str(tmp_path), *args], check=True, capture_output=True)
+
+    git("init")
+    (tmp_path / "lib.py").write_text("A = 1\n")
+    (tmp_path / "nb").mkdir()
+    (tmp_path / "nb" / "a.ipynb").write_text('{"cells": []}\n')
+    git("add", ".")
+    git("commit", "-m", "first")
+    (tmp_path / "lib.py").write_text("A = 2\n")
+    (tmp_path / "nb" / "a.ipynb").write_text('{"cells": [1]}\n')
+    state = git_state(str(tmp_path / "nb"))  # asked from the notebook's folder
+    assert state is not None
+    assert "-A = 1\n+A = 2" in state["patch"]  # the code above it is included
+    assert "a.ipynb" not in state["patch"]  # the notebook is in the version itself
+    (tmp_path / "lib.py").write_text("A = 3\n" * 100_000)
+    state = git_state(str(tmp_path))
+    assert state is not None
+    assert state["patch_truncated"] is True
+    assert len(state["patch"]) == 256 * 1024

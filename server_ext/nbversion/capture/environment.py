@@ -1,9 +1,10 @@
 """The run's context: Python, packages, hardware, host, kernel, and the git work tree.
 
 Everything slow is cached per process (the package list, CPU model, GPUs): a kernel does
-not change them without a restart. Git is asked through two ``git`` calls (status with
-branch info, then a shortstat); GitPython would spawn the same processes after a slower
-import. Every part fails soft: a missing piece is ``None``, never an exception.
+not change them without a restart. Git is asked through ``git`` calls (status with branch
+info; when the tree is dirty, a shortstat and the patch of the code, notebooks excluded);
+GitPython would spawn the same processes after a slower import. Every part fails soft: a
+missing piece is ``None``, never an exception.
 """
 
 from __future__ import annotations
@@ -177,9 +178,11 @@ def git_state(path: str) -> dict[str, Any] | None:
             untracked += 1
         elif line and not line.startswith("#"):
             changed += 1
-    diffstat = None
+    diffstat = patch = None
+    truncated = False
     if commit is not None and changed:
         diffstat = (_git(cwd, "diff", "--shortstat", "HEAD") or "").strip() or None
+        patch, truncated = dirty_patch(cwd)
     return {
         "root": root,
         "commit": commit,
@@ -188,4 +191,25 @@ def git_state(path: str) -> dict[str, Any] | None:
         "changed_files": changed,
         "untracked_files": untracked,
         "diffstat": diffstat,
+        "patch": patch,
+        "patch_truncated": truncated,
     }
+
+
+#: The largest uncommitted patch recorded in a manifest; longer ones are cut and flagged.
+PATCH_LIMIT = 256 * 1024
+
+
+def dirty_patch(cwd: str) -> tuple[str | None, bool]:
+    """``git diff HEAD`` of the work tree's code: what the commit alone does not say.
+
+    Notebooks and the store are left out (the version holds the notebook itself), so the
+    patch is the uncommitted change to the code the notebook imports.
+    """
+    text = _git(cwd, "diff", "HEAD", "--no-color", "--no-ext-diff", "--", ":(top)",
+                ":(top,exclude)*.ipynb", ":(top,exclude).nbversion")  # fmt: skip
+    if not text:
+        return None, False
+    if len(text) > PATCH_LIMIT:
+        return text[:PATCH_LIMIT], True
+    return text, False

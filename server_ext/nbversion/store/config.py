@@ -95,12 +95,24 @@ class TieringPolicy:
 
 
 @dataclass(frozen=True)
+class GitPolicy:
+    """What nbversion does with the enclosing git repository (see nbversion.gitsync)."""
+
+    autocommit: bool = False
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.autocommit, bool):
+            raise InvalidInput("git.autocommit must be true or false")
+
+
+@dataclass(frozen=True)
 class Config:
     """The parsed config file (unknown tables are kept for other layers)."""
 
     retention: RetentionPolicy
     other: dict[str, Any]
     tiering: TieringPolicy = TieringPolicy()
+    git: GitPolicy = GitPolicy()
 
 
 def load_config(path: Path) -> Config:
@@ -113,10 +125,11 @@ def load_config(path: Path) -> Config:
         raise InvalidInput(f"{path}: {err}") from None
     policy = _section(path, "retention", RetentionPolicy, data.pop("retention", {}))
     tiering = _section(path, "tiering", TieringPolicy, data.pop("tiering", {}))
-    return Config(retention=policy, other=data, tiering=tiering)
+    git = _section(path, "git", GitPolicy, data.pop("git", {}))
+    return Config(retention=policy, other=data, tiering=tiering, git=git)
 
 
-_P = TypeVar("_P", RetentionPolicy, TieringPolicy)
+_P = TypeVar("_P", RetentionPolicy, TieringPolicy, GitPolicy)
 
 
 def _section(path: Path, name: str, cls: type[_P], section: Any) -> _P:

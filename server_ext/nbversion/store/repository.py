@@ -34,6 +34,7 @@ _HEX = re.compile(r"^[0-9a-f]{4,64}$")
 #: Directories every store has.
 LAYOUT = ("objects", "versions", "refs", "logs", "tmp")
 
+
 class Repository:
     """A project's ``.nbversion`` store: objects, versions, refs, index and config."""
 
@@ -242,6 +243,9 @@ class Repository:
                 time.sleep(random.uniform(0, 0.002 * min(attempt + 1, 20)))
                 continue
             self.index.add(manifest)
+            from ..gitsync import after_save  # opt-in: commits the notebook to git
+
+            after_save(self, manifest)
             return manifest
         raise Conflict(f"branch {branch!r} kept moving")  # pragma: no cover
 
