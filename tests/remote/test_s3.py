@@ -1,4 +1,4 @@
-"""Push to and clone from a real S3 server on loopback (rclone serve s3) through s3fs."""
+"""Push to and clone from a real S3 server on loopback (SeaweedFS) through s3fs."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Fixtures for tiering tests: a project with a folder remote and versions sharing chunks.
 
-The S3 fixtures (a real ``rclone serve s3`` on loopback) come from tests/remote.
+The S3 fixtures (a real SeaweedFS server on loopback) come from tests/remote.
 """
 
 from __future__ import annotations

@@ -1,4 +1,7 @@
-"""A fetch SIGKILLed midway leaves only whole, verified objects; a retry completes it."""
+"""A fetch SIGKILLed midway leaves only whole, verified objects; a retry completes it.
+
+From a folder remote and from a real S3 server on loopback (SeaweedFS).
+"""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ import textwrap
 import time
 
 import numpy as np
+import pytest
 
 from nbversion import remote, tiering
 from nbversion.store import Repository
@@ -39,10 +43,15 @@ CHILD = textwrap.dedent(
 )
 
 
+@pytest.mark.parametrize("kind", ["folder", "s3"])
 def test_killed_fetch_leaves_no_partial_object_and_retry_completes(
-    project: tuple[Repository, list[str]],
+    project: tuple[Repository, list[str]], kind: str, request: pytest.FixtureRequest
 ) -> None:
     repo, _ = project
+    if kind == "s3":  # the same project, its remote on S3 (credentials in the environment)
+        server, bucket = request.getfixturevalue("s3_server"), request.getfixturevalue("s3_bucket")
+        remote.remove_remote(repo.store_dir, "origin")
+        remote.add_remote(repo.store_dir, "origin", f"s3://{bucket}/p", server.endpoint)
     big = np.random.default_rng(2).random(2_000_000)  # 16 MB: 4 chunks
     vid = save_state(repo, NB, {"big": big}, "big")
     remote.push(repo, remote.get_remote(repo.store_dir, "origin"))

@@ -1,4 +1,7 @@
-"""An evicted version restores into a live kernel: its objects come back from the remote."""
+"""An evicted version restores into a live kernel: its objects come back from the remote.
+
+Run against a folder remote and a real S3 server on loopback (SeaweedFS).
+"""
 
 from __future__ import annotations
 
@@ -18,8 +21,19 @@ from ..kernel.conftest import Kernel
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
+@pytest.fixture(params=["folder", "s3"])
+def target(request: pytest.FixtureRequest, tmp_path: Path) -> list[str]:
+    """``remote add`` arguments for a fresh remote; for S3 the credentials are in the
+    environment (the kernel started after this inherits them)."""
+    if request.param == "folder":
+        return [str(tmp_path / "remote")]
+    server = request.getfixturevalue("s3_server")
+    bucket = request.getfixturevalue("s3_bucket")
+    return [f"s3://{bucket}/team/project", "--endpoint-url", server.endpoint]
+
+
 @pytest.fixture
-def live(tmp_path: Path) -> Iterator[tuple[Kernel, Path]]:
+def live(tmp_path: Path, target: list[str]) -> Iterator[tuple[Kernel, Path]]:
     project = tmp_path / "project"
     project.mkdir()
     shutil.copy(EXAMPLES / "demo.ipynb", project / "analysis.ipynb")
@@ -38,7 +52,7 @@ def live(tmp_path: Path) -> Iterator[tuple[Kernel, Path]]:
 
 
 def test_restore_of_an_evicted_version_in_a_live_kernel(
-    live: tuple[Kernel, Path], tmp_path: Path
+    live: tuple[Kernel, Path], target: list[str]
 ) -> None:
     k, project = live
     k.check(
@@ -49,7 +63,7 @@ def test_restore_of_an_evicted_version_in_a_live_kernel(
     k.check("%version save -m 'before eviction'")
     expected = k.check("import json; print(json.dumps([float(big.sum()), float(frame.b.sum())]))")
     root = ["--root", str(project)]
-    assert cli(["remote", "add", "origin", str(tmp_path / "remote"), *root]) == 0
+    assert cli(["remote", "add", "origin", *target, *root]) == 0
     assert cli(["push", "origin", *root]) == 0
     with Repository.open(project) as repo:
         before = sum(repo.objects.object_size(o) for o in repo.objects.iter_oids())

@@ -1,4 +1,4 @@
-"""Evict to a real S3 server on loopback (rclone serve s3) and fetch back through s3fs."""
+"""Evict to a real S3 server on loopback (SeaweedFS) and fetch back through s3fs."""
 
 from __future__ import annotations
 
