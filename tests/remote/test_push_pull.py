@@ -13,7 +13,7 @@ import tomllib
 from nbversion import remote, trust
 from nbversion.capture import UntrustedPickle
 from nbversion.cli import main
-from nbversion.errors import Conflict, NotFound
+from nbversion.errors import Conflict, NbVersionError, NotFound
 from nbversion.store import Repository
 from nbversion.store.refs import HEADS
 
@@ -199,6 +199,40 @@ def test_join_after_fetch_first_keeps_both_histories(project: Repository, tmp_pa
     remote.pull(project, remote.get_remote(project.store_dir, "origin"))
     assert remote.join(project, "analysis.ipynb", "origin/main") is None
     assert project.refs.get(nb, HEADS, "main") == joined.id
+    bob.close()
+
+
+@pytest.mark.parametrize("where", ["object", "chunk", "manifest"])
+def test_tampered_remote_data_is_refused_on_pull(
+    project: Repository, tmp_path: Path, where: str
+) -> None:
+    """Someone edits a file on the shared folder: pull refuses it, names it, shows nothing."""
+    url = tmp_path / "shared"
+    remote.push(project, remote.add_remote(project.store_dir, "origin", str(url)))
+    head = project.refs.get(_nb(project), HEADS, "main") or ""
+    manifest = project.versions.read(head)
+    arr_oid = manifest.variables["arr"]["buffers"][0]
+    if where == "manifest":
+        victim, oid = url / "versions" / f"{head}.json", head
+        edit = victim.read_bytes().replace(b'"second"', b'"edited"')
+    else:
+        chunks = list(project.objects.referenced_oids(arr_oid))
+        oid = manifest.notebook if where == "object" else chunks[len(chunks) // 2]
+        victim = url / "objects" / oid[:2] / oid[2:]
+        raw = bytearray(victim.read_bytes())
+        raw[len(raw) // 2] ^= 0xFF
+        edit = bytes(raw)
+    victim.chmod(0o644)
+    victim.write_bytes(edit)
+
+    bob = Repository.init(tmp_path / "bob")
+    spec = remote.add_remote(bob.store_dir, "origin", str(url))
+    with pytest.raises(NbVersionError, match=oid[:12]):
+        remote.pull(bob, spec)
+    assert not bob.versions.has(head)  # no version without its verified data
+    if where != "manifest":
+        assert not bob.objects.has(oid)  # the bad bytes never got a final name
+    assert bob.fsck().ok
     bob.close()
 
 
