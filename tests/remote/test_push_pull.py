@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -80,15 +82,30 @@ def test_pull_sets_remote_tracking_refs_and_leaves_local_branches(
     bob.close()
 
 
-def test_concurrent_push_is_refused_with_fetch_first(project: Repository, tmp_path: Path) -> None:
+@dataclass
+class Diverged:
+    """Alice and Bob each saved on main after a clone; Alice pushed first."""
+
+    bob: Repository
+    nb: str
+    alice_new: str
+    bob_new: str
+
+
+@pytest.fixture
+def diverged(project: Repository, tmp_path: Path) -> Iterator[Diverged]:
     url = str(tmp_path / "shared")
     remote.push(project, remote.add_remote(project.store_dir, "origin", url))
     bob, _ = remote.clone(url, tmp_path / "bob")
-    nb = _nb(project)
     alice_new = save_state(project, "analysis.ipynb", {"a": 1}, "alice's")
     bob_new = save_state(bob, "analysis.ipynb", {"b": 2}, "bob's")
     remote.push(project, remote.get_remote(project.store_dir, "origin"))
+    yield Diverged(bob, _nb(project), alice_new, bob_new)
+    bob.close()
 
+
+def test_concurrent_push_is_refused_with_fetch_first(diverged: Diverged) -> None:
+    bob, nb, alice_new, bob_new = diverged.bob, diverged.nb, diverged.alice_new, diverged.bob_new
     with pytest.raises(Conflict, match=r"fetch first \(nbversion pull origin\)"):
         remote.push(bob, remote.get_remote(bob.store_dir, "origin"))
     check = remote.RemoteStore(remote.get_remote(bob.store_dir, "origin"))
@@ -100,7 +117,6 @@ def test_concurrent_push_is_refused_with_fetch_first(project: Repository, tmp_pa
     on_top = save_state(bob, "analysis.ipynb", {"b": 2}, "bob's, rebased")
     remote.push(bob, remote.get_remote(bob.store_dir, "origin"))
     assert check.get_ref(nb, HEADS, "main") == on_top
-    bob.close()
 
 
 def test_best_effort_remote_reports_a_ref_changed_between_write_and_verify(
@@ -177,14 +193,10 @@ def test_trusting_an_author_trusts_their_versions_only(project: Repository, tmp_
     bob.close()
 
 
-def test_join_after_fetch_first_keeps_both_histories(project: Repository, tmp_path: Path) -> None:
-    url = str(tmp_path / "shared")
-    remote.push(project, remote.add_remote(project.store_dir, "origin", url))
-    bob, _ = remote.clone(url, tmp_path / "bob")
-    nb = _nb(project)
-    alice_new = save_state(project, "analysis.ipynb", {"a": 1}, "alice's")
-    bob_new = save_state(bob, "analysis.ipynb", {"b": 2}, "bob's")
-    remote.push(project, remote.get_remote(project.store_dir, "origin"))
+def test_join_after_fetch_first_keeps_both_histories(
+    project: Repository, diverged: Diverged
+) -> None:
+    bob, nb, alice_new, bob_new = diverged.bob, diverged.nb, diverged.alice_new, diverged.bob_new
     spec = remote.get_remote(bob.store_dir, "origin")
     with pytest.raises(Conflict, match="fetch first"):
         remote.push(bob, spec)
@@ -199,7 +211,6 @@ def test_join_after_fetch_first_keeps_both_histories(project: Repository, tmp_pa
     remote.pull(project, remote.get_remote(project.store_dir, "origin"))
     assert remote.join(project, "analysis.ipynb", "origin/main") is None
     assert project.refs.get(nb, HEADS, "main") == joined.id
-    bob.close()
 
 
 @pytest.mark.parametrize("where", ["object", "chunk", "manifest"])
