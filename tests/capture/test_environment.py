@@ -86,7 +86,8 @@ def test_git_state_of_a_real_repository(tmp_path: Path) -> None:
     assert state["dirty"] is True
     assert state["untracked_files"] == 1
     assert state["diffstat"] == "1 file changed, 1 insertion(+)"
-    assert state["patch"] is not None and "+two" in state["patch"]
+    assert state["patch"] is not None
+    assert "+two" in state["patch"]
     assert state["patch_truncated"] is False
 
 

@@ -13,6 +13,7 @@ declined and fall through to pickle; a zero-row decode at encode time checks dty
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from .base import Buffers, Encoded, Serializer, json_number, qualified_name
@@ -90,6 +91,173 @@ class PandasSerializer(Serializer):
             out = df
         out.attrs.update(meta.get("attrs") or {})
         return out
+
+
+def decode_reusing(
+    meta: dict[str, Any],
+    oids: Sequence[str],
+    get: Callable[[str], Any],
+    live: Any,
+    live_meta: dict[str, Any],
+    live_oids: Sequence[str],
+) -> Any | None:
+    """Decode a DataFrame reading only the columns that differ from an equal-known live one.
+
+    ``live`` must be known to equal what ``live_meta``/``live_oids`` encode (its stored
+    record: change tracking vouches that it is untouched since). A column whose Arrow type,
+    pandas metadata and buffer oids (content hashes) are the same in both is taken from
+    ``live`` without reading or copying: the new frame refers to its memory the way any
+    pandas 3 derived frame does (copy-on-write), so an edit to either later copies first.
+    Only the other columns' buffers are fetched (``get(oid)``) and converted. Returns None
+    where this does not apply (a Series, a stored index, nothing to reuse): decode fully.
+    """
+    import pandas as pd
+    import pyarrow as pa
+
+    if meta.get("series") or live_meta.get("series") or type(live) is not pd.DataFrame:
+        return None
+    schemas: dict[str, Any] = {}
+
+    def schema_of(oid: str) -> Any:
+        if oid not in schemas:
+            schemas[oid] = pa.ipc.read_schema(pa.py_buffer(get(oid)))
+        return schemas[oid]
+
+    schema, live_schema = schema_of(oids[0]), schema_of(live_oids[0])
+    layout, live_layout = _flat_layout(schema), _flat_layout(live_schema)
+    if layout is None or live_layout is None:
+        return None
+    (fields, entries, index), (live_fields, live_entries, _) = layout, live_layout
+    if len(live.columns) != len(live_fields) or len(fields) != len(meta["columns"]):
+        return None
+    rows = _rows(meta["columns"][0]) if fields else None
+    live_at = {name: j for j, name in enumerate(live_fields)}
+    sources: list[int | None] = []  # per target column: the live column it reuses, or None
+    for i, name in enumerate(fields):
+        j = live_at.get(name)
+        same = (
+            j is not None
+            and schema.field(i).type == live_schema.field(j).type
+            and entries[i] == live_entries[j]
+            and _chunks_key(meta["columns"][i], oids)
+            == _chunks_key(live_meta["columns"][j], live_oids)
+        )
+        sources.append(j if same else None)
+    if all(s is None for s in sources):
+        return None
+    fresh_at = [i for i, s in enumerate(sources) if s is None]
+    nrows = rows if rows is not None else len(live)
+    if len(live) != nrows or any(_rows(meta["columns"][i]) != nrows for i in fresh_at):
+        return None
+    probe = schema.empty_table().to_pandas()
+    if len(probe.columns) != len(fields):
+        return None
+    fresh: Any = None
+    if fresh_at:
+        needed = sorted({b for i in fresh_at for b in _buffer_indices(meta["columns"][i])})
+        buffers: list[Any] = [None] * len(oids)
+        for b in needed:
+            buffers[b] = get(oids[b])
+        sub = pa.schema([schema.field(i) for i in fresh_at], metadata=schema.metadata)
+        columns = [
+            pa.chunked_array(
+                [_decode_chunk(node, schema.field(i).type, buffers) for node in meta["columns"][i]],
+                type=schema.field(i).type,
+            )
+            for i in fresh_at
+        ]
+        fresh = pa.Table.from_arrays(columns, schema=sub).to_pandas()
+        row_index = fresh.index
+    else:
+        row_index = _range_index(index, nrows)
+    if (
+        row_index is None
+        or not live.index.equals(row_index)
+        or type(live.index) is not type(row_index)
+    ):
+        return None
+    series = []
+    for i, j in enumerate(sources):
+        series.append(live.iloc[:, j] if j is not None else fresh.iloc[:, fresh_at.index(i)])
+    out = pd.DataFrame(dict(enumerate(series)), index=row_index, copy=False)
+    out.columns = probe.columns
+    if not out.dtypes.equals(probe.dtypes):
+        return None
+    out.attrs.update(meta.get("attrs") or {})
+    return out
+
+
+def _flat_layout(schema: Any) -> tuple[list[str], list[Any], dict[str, Any]] | None:
+    """(data field names, their pandas metadata entries, the RangeIndex descriptor) or None.
+
+    Only frames whose row index is a RangeIndex kept as metadata (the usual case for large
+    frames), whose fields are exactly the data columns, with unique names.
+    """
+    pandas = schema.pandas_metadata
+    if not pandas:
+        return None
+    index = pandas.get("index_columns", [])
+    if len(index) > 1 or any(not isinstance(d, dict) or d.get("kind") != "range" for d in index):
+        return None
+    names = list(schema.names)
+    by_field = {c.get("field_name", c.get("name")): c for c in pandas.get("columns", [])}
+    if len(set(names)) != len(names) or any(n not in by_field for n in names):
+        return None
+    return names, [by_field[n] for n in names], (index[0] if index else {})
+
+
+def _range_index(descr: dict[str, Any], nrows: int) -> Any:
+    """The row index pyarrow rebuilds from a RangeIndex descriptor (same rules)."""
+    import pandas as pd
+
+    if descr:
+        index = pd.RangeIndex(descr["start"], descr["stop"], step=descr["step"], name=descr["name"])
+        if len(index) == nrows:
+            return index
+    return pd.RangeIndex(nrows)
+
+
+def _rows(chunks: list[dict[str, Any]]) -> int | None:
+    total = 0
+    for node in chunks:
+        if "len" not in node:
+            return None
+        total += int(node["len"])
+    return total
+
+
+def _buffer_indices(chunks: list[dict[str, Any]]) -> list[int]:
+    out: list[int] = []
+
+    def walk(node: dict[str, Any]) -> None:
+        if "ipc" in node:
+            out.append(int(node["ipc"]))
+            return
+        out.extend(int(b) for b in node["bufs"] if b >= 0)
+        if "dict" in node:
+            walk(node["dict"])
+
+    for node in chunks:
+        walk(node)
+    return out
+
+
+def _chunks_key(chunks: list[dict[str, Any]], oids: Sequence[str]) -> str:
+    """A column's chunk layout with buffer indices replaced by the buffers' oids."""
+
+    def key(node: dict[str, Any]) -> Any:
+        if "ipc" in node:
+            return {"ipc": oids[node["ipc"]]}
+        out: dict[str, Any] = {
+            "len": node["len"],
+            "nulls": node["nulls"],
+            "bufs": [None if b < 0 else oids[b] for b in node["bufs"]],
+        }
+        if "dict" in node:
+            out["dict"] = key(node["dict"])
+        return out
+
+    return json.dumps([key(n) for n in chunks], sort_keys=True)
 
 
 def _arrow_friendly(df: Any) -> bool:

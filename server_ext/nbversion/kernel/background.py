@@ -31,6 +31,17 @@ from pathlib import Path
 from typing import Any
 
 ENV_BACKGROUND = "NBVERSION_BACKGROUND_SAVE"
+ENV_DEPTH = "NBVERSION_BACKGROUND_DEPTH"
+#: Background saves that may be in flight at once (the kernel waits beyond that).
+DEFAULT_DEPTH = 8
+
+
+def max_in_flight() -> int:
+    """How many background saves may run at once (``NBVERSION_BACKGROUND_DEPTH``, >= 1)."""
+    raw = os.environ.get(ENV_DEPTH, "").strip()
+    return max(1, int(raw)) if raw.isdigit() else DEFAULT_DEPTH
+
+
 #: Modules whose threads belong to the kernel itself and never touch user objects.
 _KERNEL_THREAD_MODULES = ("ipykernel", "IPython", "jupyter_client", "zmq", "tornado")
 _KERNEL_THREAD_NAMES = ("IOPub", "_watch_pipe_fd", "nbv-")
@@ -69,28 +80,40 @@ def _is_kernel_thread(thread: threading.Thread) -> bool:
 
 @dataclass
 class Job:
-    """A running background save: the child's pid and where it leaves its result."""
+    """A running background save: the child's pid and where it leaves its result.
+
+    ``exit_fd`` is the read end of a pipe whose write end only the child holds: it reads
+    end-of-file once the child has exited, which a *sibling* (a later child, which cannot
+    ``waitpid`` it) uses to wait for it (:func:`wait_sibling`).
+    """
 
     pid: int
     result_path: Path
     started: float
     context: Any = None
+    exit_fd: int | None = None
     _status: int | None = None
 
     def done(self) -> bool:
         """Whether the child has finished (never blocks)."""
         return self._reap(os.WNOHANG) is not None
 
-    def wait(self) -> tuple[str, Any]:
-        """Block until the child exits; ("ok", value) or ("error", message)."""
+    def wait(self, *, keep_result: bool = False) -> tuple[str, Any]:
+        """Block until the child exits; ("ok", value) or ("error", message).
+
+        ``keep_result`` leaves the result file for later children that may still read it
+        (:func:`wait_sibling`); the caller removes it when none is left.
+        """
         status = self._reap(0)
         assert status is not None
         try:
-            payload: tuple[str, Any] = pickle.loads(self.result_path.read_bytes())
-        except (OSError, EOFError, pickle.UnpicklingError) as err:
-            payload = ("error", f"background save exited with status {status} ({err})")
+            payload = read_result(self.result_path, status)
         finally:
-            self.result_path.unlink(missing_ok=True)
+            if not keep_result:
+                self.result_path.unlink(missing_ok=True)
+            if self.exit_fd is not None:
+                os.close(self.exit_fd)
+                self.exit_fd = None
         return payload
 
     def _reap(self, flags: int) -> int | None:
@@ -106,16 +129,42 @@ class Job:
         return self._status
 
 
+def read_result(path: Path, status: int | None = None) -> tuple[str, Any]:
+    """What a finished child left: ("ok", value) or ("error", why)."""
+    try:
+        payload: tuple[str, Any] = pickle.loads(path.read_bytes())
+    except (OSError, EOFError, pickle.UnpicklingError) as err:
+        payload = ("error", f"background save exited with status {status} ({err})")
+    return payload
+
+
+def wait_sibling(job: Job) -> tuple[str, Any]:
+    """In a later child: block until the earlier child ``job`` has exited; its result.
+
+    Never reaps it (only the kernel can) and never removes its result file.
+    """
+    if job.exit_fd is not None:
+        while True:
+            try:
+                if not os.read(job.exit_fd, 4096):
+                    break  # end of file: the child has exited
+            except InterruptedError:
+                continue
+    return read_result(job.result_path)
+
+
 def start(work: Callable[[], Any], tmp_dir: Path, context: Any = None) -> Job:
     """Fork; the child runs ``work()`` and pickles ("ok", result) or ("error", why)."""
     tmp_dir.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(prefix="bgsave-", suffix=".pickle", dir=tmp_dir)
     os.close(fd)
     path = Path(name)
+    exit_r, exit_w = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: never return into the kernel's code
         code = 70
         try:
+            os.close(exit_r)  # keeps exit_w open until os._exit: its end of file says "done"
             _child_setup()
             try:
                 payload: tuple[str, Any] = ("ok", work())
@@ -129,7 +178,8 @@ def start(work: Callable[[], Any], tmp_dir: Path, context: Any = None) -> Job:
             os.replace(tmp, path)
         finally:
             os._exit(code)
-    return Job(pid, path, time.perf_counter(), context)
+    os.close(exit_w)
+    return Job(pid, path, time.perf_counter(), context, exit_r)
 
 
 def _child_setup() -> None:

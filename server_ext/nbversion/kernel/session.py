@@ -58,6 +58,15 @@ class SaveResult:
     outcome: tracking.Outcome | None = None
 
 
+def _summary(result: SaveResult) -> dict[str, Any]:
+    """A save's entry in ``save_log``: version id, seconds, names encoded, what was written."""
+    c = result.capture
+    return {
+        "version": result.manifest.id, "seconds": result.seconds, "encoded": list(c.encoded),
+        "written": list(c.written), "bytes_written": c.bytes_written,
+    }  # fmt: skip
+
+
 #: In a background child: the parent's repository, kept alive until ``os._exit``.
 _inherited: list[Any] = []
 
@@ -96,7 +105,10 @@ class KernelSession:
     #: one entry per save: seconds, blocked seconds, background, names encoded, bytes written
     save_log: list[dict[str, Any]] = field(default_factory=list)
     _repo: Repository | None = None
-    _job: background.Job | None = None
+    #: background saves in flight, oldest first (each later child waits for the earlier)
+    _jobs: list[background.Job] = field(default_factory=list)
+    #: result files of reaped saves that a child still in flight may read
+    _spent: list[Path] = field(default_factory=list)
     _warm: bool = False
 
     def __post_init__(self) -> None:
@@ -128,9 +140,12 @@ class KernelSession:
     def repo(self) -> Repository:
         """The project's store: NBVERSION_ROOT (set by the server), else found upward, else new.
 
-        Waits for a running background save first, so callers see its version.
+        Waits for running background saves first, so callers see their versions.
         """
         self.wait_background()
+        return self._open_repo()
+
+    def _open_repo(self) -> Repository:
         if self._repo is not None:
             return self._repo
         root = self.root or (Path(os.environ[ENV_ROOT]) if os.environ.get(ENV_ROOT) else None)
@@ -217,12 +232,10 @@ class KernelSession:
         return {n: id(v) for n, v in self.shell.user_ns.items()}
 
     def _log_save(self, result: SaveResult, blocked: float, *, background: bool) -> None:
-        c = result.capture
-        self.save_log.append({
-            "version": result.manifest.id, "seconds": result.seconds, "blocked": blocked,
-            "background": background, "encoded": list(c.encoded), "written": list(c.written),
-            "bytes_written": c.bytes_written,
-        })  # fmt: skip
+        self._log(_summary(result), blocked, background=background)
+
+    def _log(self, summary: dict[str, Any], blocked: float, *, background: bool) -> None:
+        self.save_log.append({**summary, "blocked": blocked, "background": background})
         del self.save_log[:-1000]
 
     def _save_now(
@@ -251,7 +264,7 @@ class KernelSession:
         if self.autodetect:
             params = {**autolog.detect_params(ns), **params}
             metrics = {**autolog.detect_metrics(ns, self.metric_patterns), **metrics}
-        previous = head.variables if head is not None else {}
+        previous = pending.previous(head.variables if head is not None else {})
         only = None
         fresh: dict[str, tracking.Footprint] = {}
         if names is None and not verify:
@@ -311,18 +324,24 @@ class KernelSession:
     def save_in_background(self, message: str = "") -> bool:
         """Save like :meth:`save`, but in a forked child; False when it saved synchronously.
 
-        The kernel is blocked only for the fork (plus waiting for a save still running).
-        The manifest is the one :meth:`save` would write: the child runs the same code on a
-        copy-on-write image of the kernel taken at the fork.
+        The kernel is blocked only for the fork. Saves are pipelined: a save still running
+        does not hold the kernel up; the new child first waits for the earlier ones (each
+        save needs the previous version's records, and the versions form a chain), takes
+        in their results as the kernel will, and only then saves. The kernel waits only
+        when :func:`.background.max_in_flight` saves are already running. The manifest is
+        the one :meth:`save` would write: the child runs the same code on a copy-on-write
+        image of the kernel taken at the fork.
         """
         started = time.perf_counter()
-        self.wait_background()
+        self.poll_background()
+        while len(self._jobs) >= background.max_in_flight():
+            self._wait_oldest()
         reason = background.fork_unsafe_reason()
         self.background_fallback = reason
         if reason is not None:
             self.save(message)
             return False
-        repo = self.repo()  # open (and discover) it before forking, not in every child
+        repo = self._open_repo()  # open (and discover) it before forking, not in every child
         self.notebook()
         if not self._warm:  # fill per-process caches once here, or every child redoes them
             probe_environment(str(repo.root))
@@ -330,49 +349,83 @@ class KernelSession:
         pending = self.tracker.take(consume=True, full=False)
         ids = self._binding_ids()
         metrics = dict(self.metrics)
+        before_me = list(self._jobs)
 
         def work() -> dict[str, Any]:
             # Never use the parent's SQLite connection here, and never let it be freed (and
             # closed) either: closing it in the child could drop the parent's file locks.
             _inherited.append(self._repo)
             self._repo = Repository.open(repo.root)
+            mine = self._follow(before_me, pending)
+            # those are the kernel's to reap (and their result files its to remove)
+            self._jobs, self._spent = [], []
             before = set(sys.modules)
             res = self._save_now(
                 message, names=None, verify=False, progress=None, branch=None,
-                notebook_source=None, pending=pending,
+                notebook_source=None, pending=mine,
             )  # fmt: skip
             imported = sorted(set(sys.modules) - before)
-            return {"manifest": res.manifest, "capture": res.capture, "outcome": res.outcome,
-                    "seconds": res.seconds, "imported": imported}  # fmt: skip
+            # only what the kernel needs: a whole manifest (its environment listing every
+            # installed package) would cost the kernel milliseconds to unpickle
+            return {"summary": _summary(res), "outcome": res.outcome, "imported": imported}
 
         job = background.start(work, repo.tmp_dir)
-        self._job = job
+        self._jobs.append(job)
         self.metrics.clear()
         job.context = (pending, ids, metrics, time.perf_counter() - started)
         return True
 
+    def _follow(self, earlier: list[background.Job], pending: tracking.Pending) -> tracking.Pending:
+        """In a child: wait for the saves still running at the fork; take in their results.
+
+        The kernel commits them to its tracker in the same order when it reaps them, so
+        this child plans against exactly the state a save started after them would see.
+        A failed one makes this save a full pass.
+        """
+        if not earlier:
+            return pending
+        unknown = pending.unknown
+        for job in earlier:
+            status, value = background.wait_sibling(job)
+            if status == "ok" and value.get("outcome") is not None:
+                self.tracker.commit(value["summary"]["version"], job.context[1], value["outcome"])
+            elif status != "ok":
+                unknown = True
+        t = self.tracker
+        return tracking.Pending(
+            names=set(pending.names), unknown=unknown, base=t.base, ids=dict(t.ids),
+            footprints=t.footprints, restored=dict(t.restored),
+        )  # fmt: skip
+
     def wait_background(self) -> None:
-        """Wait for a running background save and take in its result (no-op when none)."""
-        job, self._job = self._job, None
-        if job is None:
-            return
+        """Wait for running background saves and take in their results, oldest first."""
+        while self._jobs:
+            self._wait_oldest()
+
+    def _wait_oldest(self) -> None:
+        job = self._jobs.pop(0)
         pending, ids, metrics, blocked = job.context
-        status, value = job.wait()
+        status, value = job.wait(keep_result=True)
+        self._spent.append(job.result_path)
+        if not self._jobs:  # no child left that could still read them
+            for path in self._spent:
+                path.unlink(missing_ok=True)
+            self._spent.clear()
         if status != "ok":
             self.tracker.give_back(pending)
             self.metrics = {**metrics, **self.metrics}
             print(f"nbversion: background auto-save failed: {value}", file=sys.stderr)
             return
-        result = SaveResult(value["manifest"], value["capture"], value["seconds"], value["outcome"])
+        summary, outcome = value["summary"], value["outcome"]
         _import_like_the_child(value.get("imported", []))
-        if result.outcome is not None:
-            self.tracker.commit(result.manifest.id, ids, result.outcome)
-        self._log_save(result, blocked, background=True)
+        if outcome is not None:
+            self.tracker.commit(summary["version"], ids, outcome)
+        self._log(summary, blocked, background=True)
 
     def poll_background(self) -> None:
-        """Take in a finished background save's result without blocking."""
-        if self._job is not None and self._job.done():
-            self.wait_background()
+        """Take in finished background saves' results without blocking (oldest first)."""
+        while self._jobs and self._jobs[0].done():
+            self._wait_oldest()
 
     def get(self, ref: str = "HEAD") -> Manifest:
         return self.repo().get(ref, self.notebook_id())
@@ -444,11 +497,13 @@ class KernelSession:
         if trust_it:
             trust.sign(repo.store_dir, manifest.id)
         allowed = trust.is_trusted(repo.store_dir, manifest.id)
-        known = self._known_fingerprints(head)  # the undo point went to another branch
+        live = self._live_records(head)  # the undo point went to another branch
         was_unknown = self.tracker.unknown
+        was_pending = set(self.tracker.pending)
         self.tracker.invalidate()  # until it is known what the restore changed
+        ns = self.shell.user_ns
         result = snapshot.restore(
-            self.shell.user_ns,
+            ns,
             manifest.variables,
             repo.objects,
             names=list(names) if names else None,
@@ -456,10 +511,27 @@ class KernelSession:
             skipped_names=[s["name"] for s in manifest.skipped],
             progress=progress,
             keep_extra=keep,
-            known=known,
+            live_records=live,
         )
-        # what the restore assigned or removed is all that changed, as if a cell had done it
-        self.tracker.pending |= {*result.restored, *result.removed}
+        # What the restore assigned or removed is all that changed, as if a cell had done
+        # it. A value it assigned equals its stored record: the tracker adopts that record,
+        # so the next save (or undo point) neither encodes nor fingerprints it again. Not
+        # when a cell touched the old value since the last save: objects it shared with
+        # other variables may have changed too, and only a pending name makes plan() look.
+        for name in result.restored:
+            rec = manifest.variables[name]
+            if (
+                name in ns
+                and name not in was_pending
+                and rec.get("fingerprint")
+                and "alias_of" not in rec
+                and not rec.get("refs")
+            ):
+                self.tracker.adopt(name, ns[name], rec, id(ns))
+            else:
+                self.tracker.forget(name)
+        for name in result.removed:
+            self.tracker.forget(name)
         self.tracker.unknown = was_unknown
         if files:
             result.files = datafiles.restore_files(repo, manifest.data_files)
@@ -468,16 +540,22 @@ class KernelSession:
 
     def _known_fingerprints(self, head: Manifest | None) -> dict[str, str]:
         """Fingerprints of live variables that tracking shows untouched since ``head``."""
+        return {n: str(r["fingerprint"]) for n, r in self._live_records(head).items()}
+
+    def _live_records(self, head: Manifest | None) -> dict[str, dict[str, Any]]:
+        """Stored records that live variables are known to equal (tracking: untouched since
+        ``head``, or since a restore assigned them)."""
         if head is None:
             return {}
         ns = self.shell.user_ns
         pending = self.tracker.take(consume=False)
-        dirty = tracking.plan(ns, list(ns), head.variables, pending, head.id)
+        recorded = pending.previous(head.variables)
+        dirty = tracking.plan(ns, list(ns), recorded, pending, head.id)
         if dirty is None:
             return {}
         return {
-            n: str(r["fingerprint"])
-            for n, r in head.variables.items()
+            n: r
+            for n, r in recorded.items()
             if n in ns and n not in dirty and r.get("fingerprint") and "alias_of" not in r
         }
 

@@ -277,13 +277,15 @@ def plan_restore(
     variables: dict[str, dict[str, Any]],
     names: Iterable[str] | None = None,
     known: Mapping[str, str] | None = None,
+    live_records: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> dict[str, list[str]]:
     """Preview a restore: which names would be loaded, left alone or removed.
 
     ``known`` maps names to the fingerprint their live value is known to have (from change
-    tracking: untouched since a save), which spares encoding them again.
+    tracking: untouched since a save), which spares encoding them again; ``live_records``
+    does the same with the whole stored records the live values are known to equal.
     """
-    known = known or {}
+    known = _known(known, live_records)
     wanted = set(variables) if names is None else set(names)
     plan: dict[str, list[str]] = {"restore": [], "unchanged": [], "remove": [], "missing": []}
     for name in sorted(wanted):
@@ -299,6 +301,16 @@ def plan_restore(
             if name not in variables and is_capturable_name(name, namespace[name]):
                 plan["remove"].append(name)
     return plan
+
+
+def _known(
+    known: Mapping[str, str] | None, live_records: Mapping[str, Mapping[str, Any]] | None
+) -> dict[str, str]:
+    out = dict(known or {})
+    for name, rec in (live_records or {}).items():
+        if rec.get("fingerprint") and "alias_of" not in rec:
+            out.setdefault(name, str(rec["fingerprint"]))
+    return out
 
 
 def _live(namespace: MutableMapping[str, Any], name: str, known: Mapping[str, str]) -> str | None:
@@ -317,6 +329,7 @@ def restore(
     progress: Progress | None = None,
     keep_extra: bool = False,
     known: Mapping[str, str] | None = None,
+    live_records: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> RestoreResult:
     """Put saved variables back into ``namespace``, loading only those that differ.
 
@@ -324,8 +337,13 @@ def restore(
     version does not have are removed (names the version skipped are kept). Nothing is
     assigned until every requested variable has decoded, so a failure leaves the
     namespace as it was.
+
+    ``live_records`` maps names to the stored records their live values are known to equal
+    (change tracking). Besides sparing their fingerprints, they let a DataFrame load only
+    the columns that differ and take the others from the live frame (copy-on-write).
     """
-    known = known or {}
+    live_records = live_records or {}
+    known = _known(known, live_records)
     plan = plan_restore(namespace, variables, names, known)
     result = RestoreResult(unchanged=plan["unchanged"])
     for name in plan["missing"]:
@@ -341,10 +359,13 @@ def restore(
         key = rec["oid"] + ":" + ",".join(rec.get("buffers", []))
         if key not in by_oid:
             header = objects.get_json(rec["oid"])
-            buffers = [objects.get_buffer(b) for b in rec.get("buffers", [])]
-            by_oid[key] = decode(
-                header["kind"], header["meta"], buffers, allow_untrusted=allow_untrusted
-            )
+            value = _load_reusing(name, rec, header, namespace, live_records, objects)
+            if value is _NOTHING:
+                buffers = [objects.get_buffer(b) for b in rec.get("buffers", [])]
+                value = decode(
+                    header["kind"], header["meta"], buffers, allow_untrusted=allow_untrusted
+                )
+            by_oid[key] = value
         return by_oid[key]
 
     def resolve(name: str) -> Any:
@@ -388,6 +409,45 @@ def restore(
     return result
 
 
+def _load_reusing(
+    name: str,
+    rec: Mapping[str, Any],
+    header: Mapping[str, Any],
+    namespace: MutableMapping[str, Any],
+    live_records: Mapping[str, Mapping[str, Any]],
+    objects: ObjectStore,
+) -> Any:
+    """A DataFrame built from the live one's equal columns plus the others read from the store.
+
+    ``_NOTHING`` when this does not apply (not pandas, the live value's record is unknown,
+    nothing to reuse): the caller decodes the whole value.
+    """
+    live_rec = live_records.get(name)
+    if (
+        header.get("kind") != "pandas"
+        or live_rec is None
+        or live_rec.get("kind") != "pandas"
+        or "alias_of" in live_rec
+        or name not in namespace
+    ):
+        return _NOTHING
+    from ..capture import pandas_kind
+
+    try:
+        live_header = objects.get_json(str(live_rec["oid"]))
+        value = pandas_kind.decode_reusing(
+            header["meta"],
+            list(rec.get("buffers", [])),
+            objects.get_buffer,
+            namespace[name],
+            live_header["meta"],
+            list(live_rec.get("buffers", [])),
+        )
+    except (KeyError, TypeError, ValueError, IndexError):
+        return _NOTHING  # an unexpected layout: the full decode still works
+    return _NOTHING if value is None else value
+
+
 def _mb(n: int) -> str:
     return f"{n / 1e6:.1f} MB"
 
@@ -399,3 +459,5 @@ def _type_name(value: Any) -> str:
 
 #: Marks "same object as an earlier name" while capturing (never stored).
 _ALIAS: Any = object()
+#: "Not loaded that way" (None is a value a variable may hold).
+_NOTHING: Any = object()

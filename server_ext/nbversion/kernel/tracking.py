@@ -24,6 +24,7 @@ library-held references), so versions converge to exactly what a ``--verify`` sa
 
 from __future__ import annotations
 
+import array
 import ast
 import contextlib
 import gc
@@ -208,14 +209,60 @@ def overlaps(a: list[Extent], b: list[Extent]) -> bool:
     return any(lo < hi2 and lo2 < hi for lo, hi in a for lo2, hi2 in b)
 
 
-@dataclass
 class Footprint:
-    """What one variable reached when it was last encoded."""
+    """What one variable reached when it was last encoded.
 
-    ids: frozenset[int]
-    extents: tuple[Extent, ...]
-    #: globals named by notebook code it holds: pickled by value, they are part of it
-    code_names: frozenset[str] = frozenset()
+    Pickled (a background save hands footprints to the kernel) as packed machine words:
+    tens of thousands of ids unpickle as one bytes object instead of as many ints, and are
+    unpacked only when a plan reads ``ids`` (in the next child, off the kernel's path).
+    """
+
+    __slots__ = ("_ids", "_packed", "code_names", "extents")
+
+    def __init__(
+        self,
+        ids: frozenset[int] | None,
+        extents: tuple[Extent, ...],
+        code_names: frozenset[str] = frozenset(),
+        *,
+        packed: bytes | None = None,
+    ) -> None:
+        self._ids = ids
+        self._packed = packed
+        self.extents = extents
+        #: globals named by notebook code it holds: pickled by value, they are part of it
+        self.code_names = code_names
+
+    @property
+    def ids(self) -> frozenset[int]:
+        if self._ids is None:
+            self._ids = frozenset(array.array("Q", self._packed or b""))
+            self._packed = None
+        return self._ids
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        packed = self._packed if self._ids is None else array.array("Q", self._ids).tobytes()
+        return (_unpickle_footprint, (packed, self.extents, self.code_names))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Footprint):
+            return NotImplemented
+        return (self.ids, self.extents, self.code_names) == (
+            other.ids,
+            other.extents,
+            other.code_names,
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Footprint({len(self.ids)} ids, {len(self.extents)} extents, {self.code_names})"
+
+
+def _unpickle_footprint(
+    packed: bytes, extents: tuple[Extent, ...], code_names: frozenset[str]
+) -> Footprint:
+    return Footprint(None, extents, code_names, packed=packed)
 
 
 def footprint(value: Any, ns_id: int) -> Footprint:
@@ -239,10 +286,23 @@ class Tracker:
     saves_since_full: int = 0
     #: names fingerprinted by the last save (observable in tests and the bench)
     last_fingerprinted: list[str] = field(default_factory=list)
+    #: records that live values are known to equal although ``base`` has others: a restore
+    #: assigned them from another version (see :meth:`adopt`); cleared by the next commit
+    restored: dict[str, dict[str, Any]] = field(default_factory=dict)
+    _last_cell: tuple[str, frozenset[str] | None] | None = field(default=None, repr=False)
 
     def note_cell(self, source: str, transform: Callable[[str], str] | None = None) -> None:
-        """Record what a cell that ran mentions (call for failed cells too)."""
-        names = cell_names(source, transform)
+        """Record what a cell that ran mentions (call for failed cells too).
+
+        A cell is noted before and after it runs: the second note reuses the first parse.
+        """
+        last = self._last_cell
+        names: frozenset[str] | set[str] | None
+        if last is not None and last[0] == source:
+            names = last[1]
+        else:
+            names = cell_names(source, transform)
+            self._last_cell = (source, None if names is None else frozenset(names))
         if names is None:
             self.unknown = True
         else:
@@ -264,6 +324,7 @@ class Tracker:
             base=self.base,
             ids=dict(self.ids),
             footprints=self.footprints,
+            restored=dict(self.restored),
         )
         if consume:
             self.pending = set()
@@ -275,10 +336,27 @@ class Tracker:
         self.pending |= taken.names
         self.unknown = True
 
+    def adopt(self, name: str, value: Any, record: dict[str, Any], ns_id: int) -> None:
+        """A restore bound ``name`` to ``value``, which equals the stored ``record``.
+
+        Until a cell mentions it (or its binding changes), the next save and restore treat
+        it as untouched with that record: no encoding, no fingerprint.
+        """
+        self.pending.discard(name)
+        self.ids[name] = id(value)
+        self.footprints = {**self.footprints, name: footprint(value, ns_id)}
+        self.restored[name] = dict(record)
+
+    def forget(self, name: str) -> None:
+        """``name`` was removed or reassigned in a way the tracker cannot vouch for."""
+        self.pending.add(name)
+        self.restored.pop(name, None)
+
     def commit(self, base: str, ids: dict[str, int], outcome: Outcome) -> None:
         """A save finished as version ``base``; ``ids`` are the bindings it saw."""
         self.base = base
         self.ids = ids
+        self.restored = {}
         if outcome.full:
             self.footprints = dict(outcome.footprints)
             self.saves_since_full = 0
@@ -300,6 +378,12 @@ class Pending:
     base: str | None
     ids: dict[str, int]
     footprints: Mapping[str, Footprint]
+    #: records restores assigned since ``base`` (they stand in for ``base``'s)
+    restored: Mapping[str, dict[str, Any]] = field(default_factory=dict)
+
+    def previous(self, recorded: Mapping[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+        """The records live values are known to match: ``recorded`` overlaid by restores."""
+        return {**recorded, **self.restored} if self.restored else dict(recorded)
 
 
 @dataclass
