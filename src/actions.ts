@@ -8,11 +8,43 @@ import {
   Notification,
   showDialog
 } from '@jupyterlab/apputils';
+import { Widget } from '@lumino/widgets';
 
 import { openCompare } from './compare';
+import { formatBytes } from './components/format';
 import { IPanelActions } from './components/types';
 import { VersionsModel } from './model';
+import { NbVersionAPIError } from './request';
 import { notifyError, Restorer, shortId, UNDO_BRANCH } from './restore';
+import { ITransferResult } from './tokens';
+
+const plural = (n: number, word: string): string =>
+  `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** "Pushed main to origin: 2 versions, 5 objects (1.2 MB)." */
+export function describePush(branch: string, r: ITransferResult): string {
+  if (!r.versions_sent && !r.objects_sent) {
+    return `${r.remote} already had ${branch}: nothing to push.`;
+  }
+  return (
+    `Pushed ${branch} to ${r.remote}: ${plural(r.versions_sent ?? 0, 'version')}, ` +
+    `${plural(r.objects_sent ?? 0, 'object')} (${formatBytes(r.bytes_sent ?? 0)}).`
+  );
+}
+
+/** "Pulled from origin: 1 version, 3 objects (20 KB)." */
+export function describePull(r: ITransferResult): string {
+  const skipped = r.skipped?.length
+    ? ` Skipped: ${r.skipped.slice(0, 2).join('; ')}`
+    : '';
+  if (!r.versions_fetched) {
+    return `${r.remote} has nothing new.${skipped}`;
+  }
+  return (
+    `Pulled from ${r.remote}: ${plural(r.versions_fetched, 'version')}, ` +
+    `${plural(r.objects_fetched ?? 0, 'object')} (${formatBytes(r.bytes_fetched ?? 0)}).${skipped}`
+  );
+}
 
 /** Run an action, turning any failure into an error notification. */
 function guarded(work: () => Promise<unknown>): void {
@@ -153,7 +185,93 @@ export function createActions(
         const ordered =
           x && y && (x.created ?? '') > (y.created ?? '') ? [y, x] : [x, y];
         await openCompare(app, path, ordered[0]!, ordered[1]!);
+      }),
+
+    push: remote =>
+      guarded(async () => {
+        const branch = model.currentBranch;
+        let result: ITransferResult;
+        try {
+          result = await model.push(remote);
+        } catch (error) {
+          if (
+            error instanceof NbVersionAPIError &&
+            error.status === 409 &&
+            /fetch first|changed while we pushed/.test(error.message)
+          ) {
+            await offerPull(remote, branch, error.message);
+            return;
+          }
+          throw error;
+        }
+        Notification.success(describePush(branch, result), {
+          autoClose: 5000
+        });
+      }),
+
+    pull: remote =>
+      guarded(async () => {
+        const result = await model.pull(remote);
+        const status = model.remotes.find(r => r.name === remote);
+        const behind = status?.behind ?? 0;
+        const buttons =
+          behind > 0 && status?.tracking
+            ? [
+                {
+                  label: `Branch from ${status.tracking}`,
+                  caption: `Create a local branch at ${status.tracking}`,
+                  callback: () => {
+                    const head = model.refs.branches[status.tracking!];
+                    if (head) {
+                      actions.newBranch(head);
+                    }
+                  }
+                }
+              ]
+            : [];
+        const text =
+          describePull(result) +
+          (behind > 0 && status
+            ? ` ${status.tracking} is ${plural(behind, 'version')} ahead of ${status.branch}.`
+            : '');
+        Notification.success(text, { autoClose: 6000, actions: buttons });
       })
   };
+
+  /** A push refused because the remote moved: explain, and offer to pull. */
+  async function offerPull(
+    remote: string,
+    branch: string,
+    message: string
+  ): Promise<void> {
+    const body = document.createElement('div');
+    body.className = 'jp-nbversion-conflict';
+    body.dataset.testid = 'nbversion-push-conflict';
+    const lines = [
+      `Someone pushed versions to ${branch} on ${remote} that you do not have yet. ` +
+        'Your push was refused so that their work is not overwritten.',
+      `Pull first: their versions arrive as ${remote}/${branch} (your ${branch} does not move). ` +
+        `Then join them into ${branch} (in a terminal: nbversion join ${model.path ?? 'NOTEBOOK'} ` +
+        `${remote}/${branch}) and push again, or build on ${remote}/${branch} ` +
+        '(restore it, or create a branch from it).',
+      `Server: ${message}`
+    ];
+    for (const text of lines) {
+      const p = document.createElement('p');
+      p.textContent = text;
+      body.appendChild(p);
+    }
+    const answer = await showDialog({
+      title: `Push to ${remote} refused: fetch first`,
+      body: new Widget({ node: body }),
+      buttons: [
+        Dialog.cancelButton(),
+        Dialog.okButton({ label: 'Pull', ariaLabel: `Pull from ${remote}` })
+      ]
+    });
+    if (answer.button.accept) {
+      actions.pull(remote);
+    }
+  }
   return actions;
 }

@@ -5,7 +5,10 @@ import { NbVersionAPIError, requestAPI } from './request';
 import {
   IJob,
   IRefs,
+  IRemote,
   IRestoreResult,
+  IStorage,
+  ITransferResult,
   ISaveResult,
   IVersionDetails,
   IVersionDiff,
@@ -156,4 +159,41 @@ export async function restoreVersion(
     })
   );
   return waitForJob(job, onProgress);
+}
+
+export async function listRemotes(path?: string): Promise<IRemote[]> {
+  const answer = await requestAPI<{ remotes: IRemote[] }>(
+    `remotes?${query({ path })}`
+  );
+  return answer.remotes;
+}
+
+/** Push the notebook's `branch` to `remote` (a job; 409 "fetch first" on a conflict). */
+export async function push(
+  remote: string,
+  path: string,
+  branch: string,
+  onProgress?: JobProgress
+): Promise<ITransferResult> {
+  const job = await requestAPI<IJob<ITransferResult>>(
+    `remotes/${encodeURIComponent(remote)}/push`,
+    post({ path, branch })
+  );
+  return waitForJob(job, onProgress);
+}
+
+/** Fetch the remote's versions as `REMOTE/branch` refs (a job). */
+export async function pull(
+  remote: string,
+  onProgress?: JobProgress
+): Promise<ITransferResult> {
+  const job = await requestAPI<IJob<ITransferResult>>(
+    `remotes/${encodeURIComponent(remote)}/pull`,
+    post({})
+  );
+  return waitForJob(job, onProgress);
+}
+
+export function getStorage(path: string): Promise<IStorage> {
+  return requestAPI<IStorage>(`storage?${query({ path })}`);
 }

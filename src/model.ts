@@ -4,9 +4,13 @@ import { ISignal, Signal } from '@lumino/signaling';
 
 import * as api from './api';
 import {
+  IAuthor,
   IJob,
   IRefs,
+  IRemote,
   ISaveResult,
+  IStorage,
+  ITransferResult,
   IServerStatus,
   IVersionDetails,
   IVersionSummary
@@ -22,6 +26,8 @@ export interface IBusy {
   label: string;
   progress: IJob['progress'] | null;
   detail: string;
+  /** Where the panel shows it: the save bar (default) or the Sharing section. */
+  scope?: 'sharing';
 }
 
 /** Details of one version, loaded on demand when its row is expanded. */
@@ -97,6 +103,26 @@ export class VersionsModel {
   get lastFetchMs(): number {
     return this._lastFetchMs;
   }
+  /** Configured remotes, with the current branch's ahead/behind counts. */
+  get remotes(): readonly IRemote[] {
+    return this._remotes;
+  }
+  /** Error loading the remotes or storage (shown in the Sharing section). */
+  get sharingError(): string | null {
+    return this._sharingError;
+  }
+  /** Local size vs budget and each version's locality (null until loaded). */
+  get storage(): IStorage | null {
+    return this._storage;
+  }
+  /** Who saves here, as the server sees it (null until the status loaded). */
+  get user(): IAuthor | null {
+    return this._status?.user ?? null;
+  }
+  /** Remote names, to tell remote-tracking branches (`origin/main`) from local ones. */
+  get remoteNames(): string[] {
+    return this._remotes.map(r => r.name);
+  }
   details(id: string): DetailsState | undefined {
     return this._details.get(id);
   }
@@ -146,7 +172,65 @@ export class VersionsModel {
       return;
     }
     const limit = Math.min(1000, Math.max(PAGE_SIZE, this._versions.length));
-    await this._fetch(path, 0, limit, false);
+    await Promise.all([
+      this._fetch(path, 0, limit, false),
+      this.refreshSharing()
+    ]);
+  }
+
+  /** Reload the remotes (ahead/behind) and the storage status; never throws. */
+  async refreshSharing(): Promise<void> {
+    const path = this.path;
+    if (!path) {
+      return;
+    }
+    const ticket = ++this._sharingTicket;
+    try {
+      const [remotes, storage] = await Promise.all([
+        api.listRemotes(path),
+        api.getStorage(path)
+      ]);
+      if (ticket !== this._sharingTicket || path !== this.path) {
+        return;
+      }
+      this._remotes = remotes;
+      this._storage = storage;
+      this._sharingError = null;
+    } catch (error) {
+      if (ticket === this._sharingTicket) {
+        this._sharingError =
+          error instanceof Error ? error.message : String(error);
+      }
+    }
+    this._changed.emit();
+  }
+
+  /** Push the current branch to `remote`, then refresh counts and history. */
+  async push(remote: string): Promise<ITransferResult> {
+    const path = this._requirePath();
+    const branch = this.currentBranch;
+    return this.track(
+      `Pushing ${branch} to ${remote}…`,
+      async onProgress => {
+        const result = await api.push(remote, path, branch, onProgress);
+        await this.refresh();
+        return result;
+      },
+      'sharing'
+    );
+  }
+
+  /** Fetch `remote`'s versions (as `REMOTE/branch`), then refresh. */
+  async pull(remote: string): Promise<ITransferResult> {
+    return this.track(
+      `Pulling from ${remote}…`,
+      async onProgress => {
+        const result = await api.pull(remote, onProgress);
+        await this.refresh();
+        return result;
+      },
+      'sharing'
+    );
   }
 
   /** Append the next page of history. */
@@ -225,15 +309,20 @@ export class VersionsModel {
    */
   async track<T>(
     label: string,
-    work: (onProgress: api.JobProgress) => Promise<T>
+    work: (onProgress: api.JobProgress) => Promise<T>,
+    scope?: IBusy['scope']
   ): Promise<T> {
-    const timer = setTimeout(() => {
-      this._busy = this._busy ?? { label, progress: null, detail: '' };
-      this._changed.emit();
-    }, PROGRESS_AFTER_MS);
+    // transfers show their progress at once: a push or pull is rarely instant
+    const timer = setTimeout(
+      () => {
+        this._busy = this._busy ?? { label, progress: null, detail: '', scope };
+        this._changed.emit();
+      },
+      scope ? 0 : PROGRESS_AFTER_MS
+    );
     this._running++;
     const onProgress = (job: IJob) => {
-      this._busy = { label, progress: job.progress, detail: job.detail };
+      this._busy = { label, progress: job.progress, detail: job.detail, scope };
       this._changed.emit();
     };
     try {
@@ -350,6 +439,10 @@ export class VersionsModel {
     this._details.clear();
     this._listError = null;
     this._loading = false;
+    this._sharingTicket++;
+    this._remotes = [];
+    this._storage = null;
+    this._sharingError = null;
   }
 
   private _onPathChanged(): void {
@@ -386,5 +479,9 @@ export class VersionsModel {
   private _details = new Map<string, DetailsState>();
   private _ticket = 0;
   private _lastFetchMs = 0;
+  private _remotes: IRemote[] = [];
+  private _storage: IStorage | null = null;
+  private _sharingError: string | null = null;
+  private _sharingTicket = 0;
   private _changed = new Signal<this, void>(this);
 }

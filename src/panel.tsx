@@ -5,6 +5,7 @@ import { BranchBar } from './components/BranchBar';
 import { HistoryList } from './components/HistoryList';
 import { MetricsPlot } from './components/MetricsPlot';
 import { SaveBar } from './components/SaveBar';
+import { SharingSection } from './components/SharingSection';
 import { StatusFooter } from './components/StatusFooter';
 import { IPanelActions } from './components/types';
 import { nbversionIcon } from './icons';
@@ -61,7 +62,7 @@ export class VersionsPanel extends ReactWidget {
             <SaveBar
               enabled={!!model.path}
               running={model.running}
-              busy={model.busy}
+              busy={model.busy?.scope ? null : model.busy}
               canUndo={this._canUndo()}
               onSave={message => actions.save(message)}
               onRefresh={() => actions.refresh()}
@@ -70,6 +71,7 @@ export class VersionsPanel extends ReactWidget {
             {model.path && (
               <BranchBar
                 refs={model.refs}
+                remotes={model.remoteNames}
                 disabled={model.running || model.total === 0}
                 onSwitch={name => actions.switchBranch(name)}
                 onDelete={name => actions.deleteBranch(name)}
@@ -89,6 +91,7 @@ export class VersionsPanel extends ReactWidget {
                 {model.selected.length ? ` ${model.selected.length}/2` : ''}
               </button>
             </div>
+            {model.path && <SharingSection model={model} actions={actions} />}
             {model.path && <MetricsPlot model={model} />}
             <HistoryList model={model} actions={actions} />
             <StatusFooter model={model} />

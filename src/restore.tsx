@@ -8,7 +8,12 @@ import * as React from 'react';
 
 import * as api from './api';
 import { VersionsModel } from './model';
-import { IRestorePlan, IRestoreResult, RestoreMode } from './tokens';
+import {
+  IRestorePlan,
+  IRestoreResult,
+  IUntrustedVariable,
+  RestoreMode
+} from './tokens';
 import { RestorePreview } from './components/RestorePreview';
 
 /** What "Undo restore" needs to put things back. */
@@ -37,7 +42,9 @@ class RestoreBody
     private _plan: IRestorePlan | null,
     private _hasKernel: boolean,
     private _variables: number,
-    private _mode: RestoreMode
+    private _mode: RestoreMode,
+    private _needsTrust: IUntrustedVariable[],
+    private _author: string | null
   ) {
     super();
     this.addClass('jp-nbversion-restore-body');
@@ -53,6 +60,8 @@ class RestoreBody
         plan={this._plan}
         hasKernel={this._hasKernel}
         variables={this._variables}
+        needsTrust={this._needsTrust}
+        author={this._author}
         mode={this._mode}
         onMode={mode => {
           this._mode = mode;
@@ -61,6 +70,16 @@ class RestoreBody
       />
     );
   }
+}
+
+/** Labels of the restore dialog's buttons when the version needs trust. */
+export const TRUST_AND_RESTORE = 'Trust and restore';
+export const RESTORE_WITHOUT = 'Restore without them';
+
+/** How to restore: with trust (its pickles may load), or only some variables. */
+export interface IApplyOptions {
+  trust?: boolean;
+  variables?: string[];
 }
 
 /** Restores and undoes restores for the Versions panel. */
@@ -91,25 +110,55 @@ export class Restorer {
     );
     const details = await api.getVersion(id, path);
     const hasKernel = !!model.kernelId;
-    const variables = Object.keys(details.variables).length;
+    const names = Object.keys(details.variables);
+    const variables = names.length;
+    // variables the restore would unpickle although this user never trusted the version
+    const needsTrust = preview.variables?.needs_trust ?? [];
     const body = new RestoreBody(
       preview.variables?.plan ?? null,
       hasKernel,
       variables,
-      variables > 0 && hasKernel ? this._defaultMode() : 'notebook'
+      variables > 0 && hasKernel ? this._defaultMode() : 'notebook',
+      needsTrust,
+      details.author?.name ?? null
     );
+    const buttons = needsTrust.length
+      ? [
+          Dialog.cancelButton(),
+          Dialog.createButton({
+            label: RESTORE_WITHOUT,
+            ariaLabel: RESTORE_WITHOUT,
+            caption: 'Restore the other variables; nothing is unpickled'
+          }),
+          Dialog.warnButton({
+            label: TRUST_AND_RESTORE,
+            ariaLabel: TRUST_AND_RESTORE,
+            caption:
+              'Trust this version (like nbversion trust) and load its pickled variables'
+          })
+        ]
+      : [
+          Dialog.cancelButton(),
+          Dialog.okButton({ label: 'Restore', ariaLabel: 'Restore' })
+        ];
     const result = await showDialog({
       title: `Restore version ${shortId(id)}${details.message ? ` “${details.message}”` : ''}`,
       body,
-      buttons: [
-        Dialog.cancelButton(),
-        Dialog.okButton({ label: 'Restore', ariaLabel: 'Restore' })
-      ]
+      buttons,
+      // with pickles at stake, Enter picks the safe choice
+      defaultButton: needsTrust.length ? 1 : undefined
     });
     if (!result.button.accept || !result.value) {
       return;
     }
-    await this.apply(id, result.value, true);
+    const options: IApplyOptions = {};
+    if (result.button.label === TRUST_AND_RESTORE) {
+      options.trust = true;
+    } else if (result.button.label === RESTORE_WITHOUT) {
+      const skip = new Set(needsTrust.map(v => v.name));
+      options.variables = names.filter(n => !skip.has(n));
+    }
+    await this.apply(id, result.value, true, options);
   }
 
   /**
@@ -118,7 +167,12 @@ export class Restorer {
    * `nbversion-undo` branch itself; otherwise (cells only) a safety version is saved
    * on the current branch when `safety` is set, so nothing unsaved is ever lost.
    */
-  async apply(id: string, mode: RestoreMode, safety: boolean): Promise<void> {
+  async apply(
+    id: string,
+    mode: RestoreMode,
+    safety: boolean,
+    options: IApplyOptions = {}
+  ): Promise<void> {
     const model = this._model;
     const panel = model.notebook;
     if (!panel) {
@@ -129,10 +183,12 @@ export class Restorer {
     let safetyId: string | null = null;
     const result = await model.track('Restoring…', async onProgress => {
       const target = await api.getVersion(id, path);
+      const only = mode === 'notebook' ? [] : options.variables;
       const withVars =
         mode !== 'notebook' &&
         !!model.kernelId &&
-        Object.keys(target.variables).length > 0;
+        Object.keys(target.variables).length > 0 &&
+        (only === undefined || only.length > 0);
       if (safety && !withVars) {
         safetyId = (await model.save(`Before restore of ${shortId(id)}`)).id;
       } else {
@@ -144,7 +200,8 @@ export class Restorer {
           path,
           kernelId: model.kernelId,
           notebook: mode !== 'variables',
-          variables: mode === 'notebook' ? [] : undefined
+          variables: only,
+          trust: options.trust ?? false
         },
         onProgress
       );

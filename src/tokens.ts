@@ -25,6 +25,8 @@ export interface IServerStatus {
   store: string;
   /** Whether the store has been created yet. */
   store_exists: boolean;
+  /** Who saves here (git config, else the login name): other authors are badged. */
+  user?: IAuthor;
 }
 
 /** How a restore is applied by default. */
@@ -60,6 +62,10 @@ export interface IVersionSummary {
   metrics: Record<string, unknown>;
   params: Record<string, unknown>;
   tags: string[];
+  /** Remotes known to have this version (their tracking refs reach it). */
+  remotes?: string[];
+  /** The remote it came from, while no local branch holds it. */
+  from_remote?: string | null;
 }
 
 export interface IRefs {
@@ -134,6 +140,56 @@ export interface ISaveResult {
   seconds?: number;
 }
 
+/** One configured remote; with a notebook, its current branch against `REMOTE/branch`. */
+export interface IRemote {
+  name: string;
+  url: string;
+  endpoint_url?: string;
+  branch?: string;
+  tracking?: string;
+  tracking_exists?: boolean;
+  /** Versions on the branch that the remote (as of the last push/pull) lacks. */
+  ahead?: number;
+  /** Versions on `REMOTE/branch` the branch lacks (pulled, not built on). */
+  behind?: number;
+}
+
+/** What a push or pull job answers. */
+export interface ITransferResult {
+  remote: string;
+  objects_sent?: number;
+  bytes_sent?: number;
+  versions_sent?: number;
+  refs_updated?: Record<string, string>;
+  refs_unchanged?: string[];
+  objects_fetched?: number;
+  bytes_fetched?: number;
+  versions_fetched?: number;
+  refs?: Record<string, string>;
+  skipped?: string[];
+}
+
+/** Where a version's objects are (`GET storage`). */
+export type Locality = 'local' | 'remote-only' | 'partial' | 'missing';
+
+/** `GET storage?path=` response body. */
+export interface IStorage {
+  local_bytes: number;
+  budget: number | null;
+  over_budget: boolean;
+  versions: Record<
+    string,
+    { locality: Locality; bytes?: number; local_bytes?: number }
+  >;
+}
+
+/** A variable a restore would unpickle without trust. */
+export interface IUntrustedVariable {
+  name: string;
+  type: string;
+  kind: string;
+}
+
 export interface IRestorePlan {
   restore: string[];
   unchanged: string[];
@@ -146,6 +202,10 @@ export interface IRestoreResult {
   variables?: {
     id?: string;
     plan?: IRestorePlan;
+    /** Preview: whether this user trusts the version (made it, or chose to). */
+    trusted?: boolean;
+    /** Preview: variables that would be unpickled, which needs trust. */
+    needs_trust?: IUntrustedVariable[];
     restored?: string[];
     unchanged?: string[];
     removed?: string[];

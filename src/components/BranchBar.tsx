@@ -6,16 +6,22 @@ import { IRefs } from '../tokens';
 /** Internal branch holding undo points: not offered in the switcher. */
 const HIDDEN = 'nbversion-undo';
 
-/** Current-branch switcher and branch deletion. */
+/**
+ * Current-branch switcher and branch deletion. Remote-tracking branches (`origin/main`)
+ * are not offered: they move only by pull and push (restore them, or branch from them).
+ */
 export function BranchBar(props: {
   refs: IRefs;
+  remotes: string[];
   disabled: boolean;
   onSwitch: (name: string) => void;
   onDelete: (name: string) => void;
 }): JSX.Element {
   const { refs } = props;
   const names = Object.keys(refs.branches)
-    .filter(n => n !== HIDDEN)
+    .filter(
+      n => n !== HIDDEN && !props.remotes.some(r => n.startsWith(`${r}/`))
+    )
     .sort();
   if (!names.includes(refs.current_branch)) {
     names.unshift(refs.current_branch);

@@ -2,7 +2,7 @@ import * as React from 'react';
 
 import { VersionsModel } from '../model';
 import { IPanelActions } from './types';
-import { VersionRow } from './VersionRow';
+import { isForeign, VersionRow } from './VersionRow';
 
 /** Names pointing at each version id, from a name → id map. */
 function invert(map: Record<string, string>): Map<string, string[]> {
@@ -41,6 +41,9 @@ export function HistoryList(props: {
     }
   };
   const versions = model.versions;
+  const user = model.user;
+  const storage = model.storage;
+  const hasRemotes = model.remotes.length > 0;
   let empty: string | null = null;
   if (!model.path) {
     empty = 'Open a notebook to see its versions.';
@@ -75,6 +78,9 @@ export function HistoryList(props: {
               branches={branchesAt.get(v.id) ?? []}
               tags={tagsAt.get(v.id) ?? []}
               current={v.id === model.currentId}
+              foreign={isForeign(v.author, user)}
+              locality={storage?.versions[v.id]?.locality}
+              hasRemotes={hasRemotes}
               expanded={model.expanded === v.id}
               selected={model.selected.includes(v.id)}
               details={

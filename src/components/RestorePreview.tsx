@@ -1,6 +1,6 @@
 import * as React from 'react';
 
-import { IRestorePlan, RestoreMode } from '../tokens';
+import { IRestorePlan, IUntrustedVariable, RestoreMode } from '../tokens';
 
 const MODES: { mode: RestoreMode; label: string }[] = [
   { mode: 'all', label: 'Notebook and variables' },
@@ -19,10 +19,15 @@ export function RestorePreview(props: {
   plan: IRestorePlan | null;
   hasKernel: boolean;
   variables: number;
+  /** Variables that would be unpickled without trust (the trust prompt). */
+  needsTrust?: IUntrustedVariable[];
+  /** Who saved the version. */
+  author?: string | null;
   mode: RestoreMode;
   onMode: (mode: RestoreMode) => void;
 }): JSX.Element {
   const { plan, hasKernel, variables } = props;
+  const needsTrust = props.needsTrust ?? [];
   const varsPossible = hasKernel && variables > 0;
   const lines: string[] = [];
   if (plan) {
@@ -52,6 +57,34 @@ export function RestorePreview(props: {
       className="jp-nbversion-restore"
       data-testid="nbversion-restore-preview"
     >
+      {needsTrust.length > 0 && (
+        <div
+          className="jp-nbversion-trust"
+          role="alert"
+          data-testid="nbversion-trust-prompt"
+        >
+          <p>
+            <strong>Not trusted.</strong> This version was saved
+            {props.author ? ` by ${props.author}` : ''} elsewhere (pulled or
+            imported) and you have not trusted it. Restoring these variables
+            unpickles them, which can run arbitrary code:
+          </p>
+          <ul data-testid="nbversion-trust-list">
+            {needsTrust.map(v => (
+              <li key={v.name}>
+                <code>{v.name}</code>{' '}
+                <span className="jp-nbversion-muted">{v.type || v.kind}</span>
+              </li>
+            ))}
+          </ul>
+          <p>
+            <em>Trust and restore</em> records your trust in this version (as{' '}
+            <code>nbversion trust</code> does) and loads them;{' '}
+            <em>Restore without them</em> restores everything else and unpickles
+            nothing.
+          </p>
+        </div>
+      )}
       <ul className="jp-nbversion-plan">
         {lines.map(line => (
           <li key={line}>{line}</li>

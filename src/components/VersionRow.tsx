@@ -1,7 +1,7 @@
 import * as React from 'react';
 
 import { DetailsState } from '../model';
-import { IVersionSummary } from '../tokens';
+import { IAuthor, IVersionSummary, Locality } from '../tokens';
 import { Details } from './Details';
 import { formatValue, laneColor, relativeTime } from './format';
 import { IPanelActions } from './types';
@@ -14,6 +14,68 @@ function headline(metrics: Record<string, unknown>): string {
     .join(' · ');
 }
 
+/** Whether a version's author is someone else than the local user. */
+export function isForeign(
+  author: IAuthor | null,
+  user: IAuthor | null
+): boolean {
+  if (!author || !user) {
+    return false;
+  }
+  if (author.email && user.email) {
+    return author.email !== user.email;
+  }
+  return author.name !== user.name;
+}
+
+/** The locality badge: where a version's variables are (null: nothing worth showing). */
+export function localityBadge(
+  locality: Locality | undefined,
+  onRemote: boolean,
+  hasRemotes: boolean
+): { key: string; label: string; title: string } | null {
+  switch (locality) {
+    case 'remote-only':
+      return {
+        key: 'remote-only',
+        label: 'remote only',
+        title:
+          'Its variables were evicted from this disk and live on the remote: restoring fetches them'
+      };
+    case 'partial':
+      return {
+        key: 'partial',
+        label: 'partly remote',
+        title:
+          'Some of its variables were evicted to the remote; restoring fetches them'
+      };
+    case 'missing':
+      return {
+        key: 'missing',
+        label: 'missing',
+        title:
+          'Some objects are neither here nor recorded as evicted: run nbversion fsck'
+      };
+    case 'local':
+      if (onRemote) {
+        return {
+          key: 'both',
+          label: 'local + remote',
+          title: 'On this disk and on the remote'
+        };
+      }
+      return hasRemotes
+        ? {
+            key: 'local',
+            label: 'local',
+            title: 'Only on this disk: push to share it (and to allow eviction)'
+          }
+        : null;
+    default:
+      return null;
+  }
+}
+
 /** One version in the history; expands to its details. */
 export const VersionRow = React.memo(
   (props: {
@@ -21,6 +83,10 @@ export const VersionRow = React.memo(
     branches: string[];
     tags: string[];
     current: boolean;
+    /** Saved by someone else than the local user. */
+    foreign: boolean;
+    locality: Locality | undefined;
+    hasRemotes: boolean;
     expanded: boolean;
     selected: boolean;
     details: DetailsState | undefined;
@@ -31,9 +97,16 @@ export const VersionRow = React.memo(
     const { version: v, actions } = props;
     const label = v.message || '(no message)';
     const metrics = headline(v.metrics ?? {});
+    const where = localityBadge(
+      props.locality,
+      (v.remotes ?? []).length > 0,
+      props.hasRemotes
+    );
+    const author = v.author;
     const cls = [
       'jp-nbversion-row',
       props.current ? 'jp-mod-current' : '',
+      props.foreign ? 'jp-mod-foreign' : '',
       props.expanded ? 'jp-mod-expanded' : '',
       props.selected ? 'jp-mod-selected' : ''
     ].join(' ');
@@ -88,12 +161,42 @@ export const VersionRow = React.memo(
                   {t}
                 </span>
               ))}
+              {v.from_remote && (
+                <span
+                  className="jp-nbversion-badge jp-mod-remote"
+                  data-testid="nbversion-from-remote"
+                  title={`Came from ${v.from_remote} (pull); on none of your branches yet`}
+                >
+                  ⇣ {v.from_remote}
+                </span>
+              )}
             </span>
             <span className="jp-nbversion-row-meta">
               {relativeTime(v.created)}
-              {v.author?.name ? ` · ${v.author.name}` : ''}
+              {author?.name && ' · '}
+              {author?.name && (
+                <span
+                  className={`jp-nbversion-author${props.foreign ? ' jp-mod-foreign' : ''}`}
+                  data-testid="nbversion-author"
+                  title={`Saved by ${author.name}${author.email ? ` <${author.email}>` : ''}${
+                    props.foreign ? ' (not you)' : ''
+                  }`}
+                >
+                  {author.name}
+                </span>
+              )}
               {` · ${v.variables} var${v.variables === 1 ? '' : 's'}`}
               {metrics ? ` · ${metrics}` : ''}
+              {where && (
+                <span
+                  className={`jp-nbversion-locality jp-mod-${where.key}`}
+                  data-testid="nbversion-locality"
+                  data-locality={where.key}
+                  title={where.title}
+                >
+                  {where.label}
+                </span>
+              )}
             </span>
           </button>
         </div>

@@ -10,4 +10,8 @@ export interface IPanelActions {
   switchBranch(name: string): void;
   deleteBranch(name: string): void;
   compare(): void;
+  /** Push the current branch to a remote; a "fetch first" refusal offers a pull. */
+  push(remote: string): void;
+  /** Fetch a remote's versions as `REMOTE/branch` refs. */
+  pull(remote: string): void;
 }

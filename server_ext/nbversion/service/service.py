@@ -387,6 +387,7 @@ class VersionService:
         """Local size against the budget, and where each version's objects live."""
 
         def work() -> dict[str, Any]:
+            from ..store.config import load_config
             from ..tiering import status
 
             try:
@@ -394,6 +395,8 @@ class VersionService:
             except NotFound:
                 return {"local_bytes": 0, "budget": None, "over_budget": False, "versions": {}}
             nid = self._notebook_id(repo, path) if path else None
+            # the budget may have changed since the store was opened (nbversion budget)
+            repo.config = load_config(repo.store_dir / "config.toml")
             try:
                 return status(repo, nid)
             except NotFound:

@@ -1,0 +1,185 @@
+import * as React from 'react';
+
+import { VersionsModel } from '../model';
+import { IRemote, IStorage } from '../tokens';
+import { formatBytes } from './format';
+import { IPanelActions } from './types';
+
+/** One line saying where the current branch stands against `REMOTE/branch`. */
+export function describeRemote(r: IRemote): string {
+  const branch = r.branch ?? 'this branch';
+  const ahead = r.ahead ?? 0;
+  const behind = r.behind ?? 0;
+  if (!r.tracking_exists && behind === 0) {
+    return ahead
+      ? `${branch} was never pushed to ${r.name}: ${ahead} version${ahead === 1 ? '' : 's'} to push.`
+      : `Nothing on ${branch} yet.`;
+  }
+  if (ahead && behind) {
+    return (
+      `${branch} and ${r.tracking} have diverged (${ahead} to push, ${behind} pulled): ` +
+      `a push would be refused. Join them (nbversion join NOTEBOOK ${r.tracking}) and ` +
+      `push, or build on ${r.tracking} (restore it or branch from it).`
+    );
+  }
+  if (behind) {
+    return `${r.tracking} has ${behind} version${behind === 1 ? '' : 's'} ${branch} lacks: restore it, or branch from it.`;
+  }
+  if (ahead) {
+    return `${ahead} version${ahead === 1 ? '' : 's'} to push to ${r.name}.`;
+  }
+  return `${branch} is up to date with ${r.tracking} (as of the last push or pull).`;
+}
+
+/** Local size against the budget, as a bar (warning colour when over). */
+export function StorageBar(props: { storage: IStorage }): JSX.Element {
+  const { local_bytes, budget, over_budget } = props.storage;
+  const pct = budget ? Math.round((100 * local_bytes) / budget) : null;
+  const text = budget
+    ? `${formatBytes(local_bytes)} of ${formatBytes(budget)} budget (${pct}%)${
+        over_budget ? ' · over budget' : ''
+      }`
+    : `${formatBytes(local_bytes)} · no budget`;
+  return (
+    <div
+      className={`jp-nbversion-storage${over_budget ? ' jp-mod-over' : ''}`}
+      data-testid="nbversion-storage"
+      title={
+        'Bytes of .nbversion/objects on this disk' +
+        (budget
+          ? ' against tiering.max_local_size (nbversion budget); nbversion evict moves pushed objects off the disk'
+          : '; set a budget with nbversion budget 2GB')
+      }
+    >
+      <span>
+        <span className="jp-nbversion-storage-label">Local storage </span>
+        <span data-testid="nbversion-storage-text">{text}</span>
+      </span>
+      {budget ? (
+        <div
+          className="jp-nbversion-storage-bar"
+          role="meter"
+          aria-label="Local storage against the budget"
+          aria-valuemin={0}
+          aria-valuemax={budget}
+          aria-valuenow={local_bytes}
+        >
+          <div style={{ width: `${Math.min(100, pct ?? 0)}%` }} />
+        </div>
+      ) : null}
+    </div>
+  );
+}
+
+/** Remotes with ahead/behind counts, Push and Pull, and the local storage bar. */
+export function SharingSection(props: {
+  model: VersionsModel;
+  actions: IPanelActions;
+}): JSX.Element {
+  const { model, actions } = props;
+  const busy = model.busy?.scope === 'sharing' ? model.busy : null;
+  const pct =
+    busy?.progress && busy.progress.total > 0
+      ? Math.round((100 * busy.progress.done) / busy.progress.total)
+      : undefined;
+  const hasRemotes = model.remotes.length > 0;
+  // folded while there is no remote (its summary says so); open once one is configured
+  return (
+    <details
+      key={hasRemotes ? 'remotes' : 'none'}
+      className="jp-nbversion-sharing"
+      data-testid="nbversion-sharing"
+      open={hasRemotes || !!busy}
+    >
+      <summary>
+        Sharing
+        {hasRemotes || model.sharingError ? '' : ' · no remote'}
+        {model.storage?.over_budget ? ' · over budget' : ''}
+      </summary>
+      {model.sharingError && (
+        <p className="jp-nbversion-error">{model.sharingError}</p>
+      )}
+      {!model.remotes.length && !model.sharingError && (
+        <p className="jp-nbversion-muted" data-testid="nbversion-sharing-empty">
+          No remote yet. Add one in a terminal, then refresh:{' '}
+          <code>nbversion remote add origin /shared/folder</code> (or an s3://…
+          URL).
+        </p>
+      )}
+      {model.remotes.map(r => (
+        <div
+          key={r.name}
+          className="jp-nbversion-remote"
+          data-testid="nbversion-remote"
+          data-remote={r.name}
+        >
+          <div className="jp-nbversion-remote-head">
+            <span className="jp-nbversion-remote-name" title={r.url}>
+              {r.name}
+            </span>
+            <span
+              className="jp-nbversion-count"
+              data-testid="nbversion-ahead"
+              title={`Versions on ${r.branch ?? 'the branch'} that ${r.name} lacks (to push)`}
+              aria-label={`${r.ahead ?? 0} ahead`}
+            >
+              ↑{r.ahead ?? 0}
+            </span>
+            <span
+              className="jp-nbversion-count"
+              data-testid="nbversion-behind"
+              title={`Versions on ${r.tracking ?? 'the remote'} that ${r.branch ?? 'the branch'} lacks (pulled)`}
+              aria-label={`${r.behind ?? 0} behind`}
+            >
+              ↓{r.behind ?? 0}
+            </span>
+            <span className="jp-nbversion-spacer" />
+            <button
+              type="button"
+              className="jp-Button jp-mod-styled jp-mod-reject"
+              aria-label={`Push to ${r.name}`}
+              title={`Push ${r.branch ?? 'the current branch'} to ${r.name} (${r.url})`}
+              disabled={model.running || !model.path}
+              onClick={() => actions.push(r.name)}
+            >
+              Push
+            </button>
+            <button
+              type="button"
+              className="jp-Button jp-mod-styled jp-mod-reject"
+              aria-label={`Pull from ${r.name}`}
+              title={`Fetch ${r.name}'s versions as ${r.name}/branch (local branches never move)`}
+              disabled={model.running}
+              onClick={() => actions.pull(r.name)}
+            >
+              Pull
+            </button>
+          </div>
+          <div
+            className="jp-nbversion-remote-state"
+            data-testid="nbversion-remote-state"
+          >
+            {describeRemote(r)}
+          </div>
+        </div>
+      ))}
+      {busy && (
+        <div className="jp-nbversion-busy" role="status" aria-live="polite">
+          <span>
+            {busy.label}
+            {busy.progress?.total
+              ? ` ${busy.progress.item} ${busy.progress.done}/${busy.progress.total}`
+              : ''}
+          </span>
+          <progress
+            max={100}
+            value={pct}
+            aria-label={busy.label}
+            data-testid="nbversion-sharing-progress"
+          />
+        </div>
+      )}
+      {model.storage && <StorageBar storage={model.storage} />}
+    </details>
+  );
+}
