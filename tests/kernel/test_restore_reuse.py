@@ -229,3 +229,23 @@ def test_kernel_restore_adopts_records_and_later_saves_stay_exact(nbk: Any, proj
     nbk.check(f"%version restore {v1}")
     assert silent(nbk, digest) == d1
     assert silent(nbk, "float(df.loc[0, 'f3'])") != 42.0
+
+
+@pytest.mark.parametrize(
+    "dtype", ["int8", "int16", "int32", "int64", "uint8", "uint64", "float32", "float64", "bool"]
+)
+def test_changed_numeric_columns_are_exact_and_writable(tmp_path: Path, dtype: str) -> None:
+    objects = CountingStore(tmp_path / "objects", tmp_path / "tmp")
+    n = 300
+    df = pd.DataFrame({"a": (np.arange(n) % 100).astype(dtype), "b": np.arange(n) * 1.5})
+    v0 = _save({"df": df}, objects)
+    df["a"] = (np.arange(n)[::-1] % 100).astype(dtype)
+    v1 = _save({"df": df}, objects)
+    ns: dict[str, Any] = {"df": df}
+    snapshot.restore(ns, v0, objects, live_records=v1)
+    restored = ns["df"]
+    _assert_identical(restored, _full_decode(objects, v0["df"]))
+    restored.loc[0, "a"] = restored["a"].iloc[1]
+    restored.loc[0, "b"] = -1.0
+    assert df.loc[0, "b"] == 0.0
+    _assert_identical(_full_decode(objects, v1["df"]), df)

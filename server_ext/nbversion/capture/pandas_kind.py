@@ -152,19 +152,25 @@ def decode_reusing(
     probe = schema.empty_table().to_pandas()
     if len(probe.columns) != len(fields):
         return None
+    needed = sorted({b for i in fresh_at for b in _buffer_indices(meta["columns"][i])})
+    buffers: list[Any] = [None] * len(oids)
+    for b in needed:
+        buffers[b] = get(oids[b])
+    direct: dict[int, Any] = {}  # plain numeric columns: a view of the buffer just read
+    for i in fresh_at:
+        arr = _plain_numeric(meta["columns"][i], schema.field(i).type, entries[i], buffers)
+        if arr is not None:
+            direct[i] = arr
+    via_arrow = [i for i in fresh_at if i not in direct]
     fresh: Any = None
-    if fresh_at:
-        needed = sorted({b for i in fresh_at for b in _buffer_indices(meta["columns"][i])})
-        buffers: list[Any] = [None] * len(oids)
-        for b in needed:
-            buffers[b] = get(oids[b])
-        sub = pa.schema([schema.field(i) for i in fresh_at], metadata=schema.metadata)
+    if via_arrow:
+        sub = pa.schema([schema.field(i) for i in via_arrow], metadata=schema.metadata)
         columns = [
             pa.chunked_array(
                 [_decode_chunk(node, schema.field(i).type, buffers) for node in meta["columns"][i]],
                 type=schema.field(i).type,
             )
-            for i in fresh_at
+            for i in via_arrow
         ]
         fresh = pa.Table.from_arrays(columns, schema=sub).to_pandas()
         row_index = fresh.index
@@ -176,15 +182,60 @@ def decode_reusing(
         or type(live.index) is not type(row_index)
     ):
         return None
-    series = []
+    parts: list[Any] = []
     for i, j in enumerate(sources):
-        series.append(live.iloc[:, j] if j is not None else fresh.iloc[:, fresh_at.index(i)])
-    out = pd.DataFrame(dict(enumerate(series)), index=row_index, copy=False)
+        if j is not None:
+            parts.append(live.iloc[:, j])
+        elif i in direct:
+            parts.append(direct[i])
+        else:
+            parts.append(fresh.iloc[:, via_arrow.index(i)])
+    out = pd.DataFrame(dict(enumerate(parts)), index=row_index, copy=False)
     out.columns = probe.columns
     if not out.dtypes.equals(probe.dtypes):
         return None
     out.attrs.update(meta.get("attrs") or {})
     return out
+
+
+_PLAIN_NUMERIC = frozenset(
+    {"int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "float32", "float64"}
+)
+
+
+def _plain_numeric(
+    chunks: list[dict[str, Any]], tp: Any, entry: dict[str, Any], buffers: list[Any]
+) -> Any | None:
+    """A writable numpy view of a null-free int/float column's data buffer, or None.
+
+    What ``to_pandas`` would give for it, without the copy: the buffer was just read into
+    memory of its own (a bytearray) that nothing else refers to.
+    """
+    import numpy as np
+    import pyarrow as pa
+
+    if len(chunks) != 1 or not (pa.types.is_integer(tp) or pa.types.is_floating(tp)):
+        return None
+    node = chunks[0]
+    name = np.dtype(tp.to_pandas_dtype()).name
+    if (
+        "ipc" in node
+        or "dict" in node
+        or node.get("nulls") != 0
+        or name not in _PLAIN_NUMERIC
+        or entry.get("numpy_type") != name
+        or entry.get("pandas_type") != name
+        or entry.get("metadata") is not None
+        or len(node["bufs"]) != 2
+        or node["bufs"][1] < 0
+    ):
+        return None
+    data = buffers[node["bufs"][1]]
+    dtype = np.dtype(name)
+    count = int(node["len"])
+    if not isinstance(data, bytearray) or len(data) < count * dtype.itemsize:
+        return None
+    return np.frombuffer(data, dtype=dtype, count=count)
 
 
 def _flat_layout(schema: Any) -> tuple[list[str], list[Any], dict[str, Any]] | None:
