@@ -18,6 +18,8 @@ import {
 
 /** Rows fetched per page of history. */
 export const PAGE_SIZE = 100;
+/** Remotes and storage load this long after a refresh, once for a burst of refreshes. */
+const SHARING_DELAY_MS = 250;
 /** Saves taking longer than this show a progress bar. */
 const PROGRESS_AFTER_MS = 1000;
 
@@ -172,24 +174,53 @@ export class VersionsModel {
       return;
     }
     const limit = Math.min(1000, Math.max(PAGE_SIZE, this._versions.length));
-    await Promise.all([
-      this._fetch(path, 0, limit, false),
-      this.refreshSharing()
-    ]);
+    // the history first (it is what the user waits for), then remotes and storage
+    await this._fetch(path, 0, limit, false);
+    await this.refreshSharing();
   }
 
-  /** Reload the remotes (ahead/behind) and the storage status; never throws. */
-  async refreshSharing(): Promise<void> {
+  /**
+   * Reload the remotes (ahead/behind) and the storage status; never throws. The load
+   * starts shortly after the call, and calls made meanwhile share it (or one follow-up
+   * load), so a burst of refreshes (notebook switch, kernel start) costs the server one or
+   * two loads, not one per call, and never holds up the history.
+   */
+  refreshSharing(): Promise<void> {
+    if (this._sharingLoad) {
+      // a load not started yet will see the latest state anyway
+      this._sharingAgain = this._sharingAgain || !this._sharingWaiting;
+      return this._sharingLoad;
+    }
+    const run = async () => {
+      try {
+        // let the history (what the user waits for) have the server first
+        this._sharingWaiting = true;
+        await new Promise(resolve => setTimeout(resolve, SHARING_DELAY_MS));
+        this._sharingWaiting = false;
+        do {
+          this._sharingAgain = false;
+          await this._loadSharing();
+        } while (this._sharingAgain);
+      } finally {
+        this._sharingLoad = null;
+      }
+    };
+    this._sharingLoad = run();
+    return this._sharingLoad;
+  }
+
+  private async _loadSharing(): Promise<void> {
     const path = this.path;
     if (!path) {
       return;
     }
     const ticket = ++this._sharingTicket;
     try {
-      const [remotes, storage] = await Promise.all([
-        api.listRemotes(path),
-        api.getStorage(path)
-      ]);
+      const remotes = await api.listRemotes(path);
+      // storage reads every manifest of the store: only when it can matter (a remote to
+      // evict to) or when asked for (the Sharing section unfolded)
+      const storage =
+        remotes.length || this._sharingOpen ? await api.getStorage(path) : null;
       if (ticket !== this._sharingTicket || path !== this.path) {
         return;
       }
@@ -203,6 +234,17 @@ export class VersionsModel {
       }
     }
     this._changed.emit();
+  }
+
+  /** The Sharing section was unfolded or folded: load the storage when it shows. */
+  setSharingOpen(open: boolean): void {
+    if (open === this._sharingOpen) {
+      return;
+    }
+    this._sharingOpen = open;
+    if (open && !this._storage) {
+      void this.refreshSharing();
+    }
   }
 
   /** Push the current branch to `remote`, then refresh counts and history. */
@@ -483,5 +525,9 @@ export class VersionsModel {
   private _storage: IStorage | null = null;
   private _sharingError: string | null = null;
   private _sharingTicket = 0;
+  private _sharingLoad: Promise<void> | null = null;
+  private _sharingAgain = false;
+  private _sharingWaiting = false;
+  private _sharingOpen = false;
   private _changed = new Signal<this, void>(this);
 }

@@ -90,6 +90,7 @@ export function SharingSection(props: {
       className="jp-nbversion-sharing"
       data-testid="nbversion-sharing"
       open={hasRemotes || !!busy}
+      onToggle={e => model.setSharingOpen(e.currentTarget.open)}
     >
       <summary>
         Sharing

@@ -346,19 +346,21 @@ class VersionService:
         """Configured remotes; with ``path``, its current branch against ``REMOTE/branch``."""
         from . import sharing
 
-        def work() -> list[dict[str, Any]]:
-            listed: list[dict[str, Any]] = list(sharing.remotes(self.root))
-            if path is None or not listed:
-                return listed
-            repo = self._open()
-            nid = self._notebook_id(repo, path)
-            branches, current = repo.branches(nid), repo.current_branch(nid)
-            return [
-                {**r, **divergence.branch_status(repo, branches, current, r["name"])}
-                for r in listed
-            ]
+        listed: list[dict[str, Any]] = list(await self._store(sharing.remotes, self.root))
+        if path is None or not listed:
+            return listed
+        nid = await self._store(lambda: self._notebook_id(self._open(), path))
 
-        return await self._store(work)
+        def work() -> list[dict[str, Any]]:
+            # walks the branch's history: off the store thread, as storage() does
+            with Repository.open(self.root) as repo:
+                branches, current = repo.branches(nid), repo.current_branch(nid)
+                return [
+                    {**r, **divergence.branch_status(repo, branches, current, r["name"])}
+                    for r in listed
+                ]
+
+        return await asyncio.to_thread(work)
 
     async def push(self, remote: str, path: str | None, branch: str | None) -> Job:
         """Start pushing to a remote: one notebook (``path``), one of its branches, or all."""
@@ -384,25 +386,38 @@ class VersionService:
             await self._store(self._refresh_index)
 
     async def storage(self, path: str | None) -> dict[str, Any]:
-        """Local size against the budget, and where each version's objects live."""
+        """Local size against the budget, and where each version's objects live.
 
-        def work() -> dict[str, Any]:
-            from ..store.config import load_config
-            from ..tiering import status
+        It reads every manifest of the store, so it runs on a worker thread with a
+        Repository of its own (opened with the current config, so a budget set by
+        ``nbversion budget`` shows at once) instead of holding up the store thread that
+        listings wait on.
+        """
+        empty: dict[str, Any] = {
+            "local_bytes": 0, "budget": None, "over_budget": False, "versions": {}
+        }  # fmt: skip
 
+        def notebook() -> tuple[bool, str | None]:
             try:
                 repo = self._open()
             except NotFound:
-                return {"local_bytes": 0, "budget": None, "over_budget": False, "versions": {}}
-            nid = self._notebook_id(repo, path) if path else None
-            # the budget may have changed since the store was opened (nbversion budget)
-            repo.config = load_config(repo.store_dir / "config.toml")
-            try:
-                return status(repo, nid)
-            except NotFound:
-                return {"local_bytes": 0, "budget": None, "over_budget": False, "versions": {}}
+                return False, None
+            return True, (self._notebook_id(repo, path) if path else None)  # 404: no such file
 
-        return await self._store(work)
+        exists, nid = await self._store(notebook)
+        if not exists:
+            return empty
+
+        def work() -> dict[str, Any]:
+            from ..tiering import status
+
+            with Repository.open(self.root) as repo:
+                try:
+                    return status(repo, nid)
+                except NotFound:
+                    return empty
+
+        return await asyncio.to_thread(work)
 
     # -- refs ----------------------------------------------------------------------------
     async def refs(self, path: str) -> dict[str, Any]:
