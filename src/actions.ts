@@ -58,6 +58,29 @@ export function createActions(
   restorer: Restorer
 ): IPanelActions {
   const actions: IPanelActions = {
+    join: remote =>
+      guarded(async () => {
+        const branch = model.currentBranch;
+        const tracking = `${remote}/${branch}`;
+        const joined = await model.join(remote);
+        Notification.success(
+          joined
+            ? `Joined ${tracking} into ${branch} (version ${shortId(joined)}, your state kept): push to share it.`
+            : `${tracking} is already in ${branch}'s history.`,
+          {
+            autoClose: 6000,
+            actions: joined
+              ? [
+                  {
+                    label: `Push to ${remote}`,
+                    callback: () => actions.push(remote)
+                  }
+                ]
+              : []
+          }
+        );
+      }),
+
     save: message =>
       guarded(async () => {
         const result = await model.save(message);
@@ -214,19 +237,26 @@ export function createActions(
         const result = await model.pull(remote);
         const status = model.remotes.find(r => r.name === remote);
         const behind = status?.behind ?? 0;
+        const diverged = behind > 0 && (status?.ahead ?? 0) > 0;
         const buttons =
           behind > 0 && status?.tracking
             ? [
-                {
-                  label: `Branch from ${status.tracking}`,
-                  caption: `Create a local branch at ${status.tracking}`,
-                  callback: () => {
-                    const head = model.refs.branches[status.tracking!];
-                    if (head) {
-                      actions.newBranch(head);
+                diverged
+                  ? {
+                      label: `Join ${status.tracking}`,
+                      caption: `Join ${status.tracking} into ${status.branch} (keeps your state)`,
+                      callback: () => actions.join(remote)
                     }
-                  }
-                }
+                  : {
+                      label: `Branch from ${status.tracking}`,
+                      caption: `Create a local branch at ${status.tracking}`,
+                      callback: () => {
+                        const head = model.refs.branches[status.tracking!];
+                        if (head) {
+                          actions.newBranch(head);
+                        }
+                      }
+                    }
               ]
             : [];
         const text =
@@ -251,9 +281,9 @@ export function createActions(
       `Someone pushed versions to ${branch} on ${remote} that you do not have yet. ` +
         'Your push was refused so that their work is not overwritten.',
       `Pull first: their versions arrive as ${remote}/${branch} (your ${branch} does not move). ` +
-        `Then join them into ${branch} (in a terminal: nbversion join ${model.path ?? 'NOTEBOOK'} ` +
-        `${remote}/${branch}) and push again, or build on ${remote}/${branch} ` +
-        '(restore it, or create a branch from it).',
+        `Then press Join to join ${remote}/${branch} into ${branch} (a version with both ` +
+        'histories that keeps your notebook and variables) and push again, or build on ' +
+        `${remote}/${branch} (restore it, or create a branch from it).`,
       `Server: ${message}`
     ];
     for (const text of lines) {

@@ -197,3 +197,19 @@ export async function pull(
 export function getStorage(path: string): Promise<IStorage> {
   return requestAPI<IStorage>(`storage?${query({ path })}`);
 }
+
+/** After "fetch first": join `REMOTE/branch` into the notebook's current branch. */
+export function join(
+  remote: string,
+  path: string
+): Promise<{
+  branch: string;
+  tracking: string;
+  joined: string | null;
+  head: string | null;
+}> {
+  return requestAPI(
+    `remotes/${encodeURIComponent(remote)}/join`,
+    post({ path })
+  );
+}

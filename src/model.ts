@@ -262,6 +262,13 @@ export class VersionsModel {
     );
   }
 
+  /** Join `REMOTE/branch` into the current branch (keeps this branch's state). */
+  async join(remote: string): Promise<string | null> {
+    const answer = await api.join(remote, this._requirePath());
+    await this.refresh();
+    return answer.joined;
+  }
+
   /** Fetch `remote`'s versions (as `REMOTE/branch`), then refresh. */
   async pull(remote: string): Promise<ITransferResult> {
     return this.track(

@@ -138,3 +138,49 @@ def test_push_pull_authors_and_trust(page: Page, lab: Lab, artifacts: Path, tmp_
     run_cell(page, 0)
     out = notebook(page).locator(".jp-Cell").nth(0).locator(".jp-OutputArea-output")
     expect(out).to_have_text("Point 7 2", timeout=30_000)
+
+
+def test_fetch_first_then_pull_join_and_push(page: Page, lab: Lab, tmp_path: Path) -> None:
+    name = "conflict.ipynb"
+    write_notebook(lab, name, ["c = 1"])
+    panel = open_notebook(page, lab, name)
+    run_cell(page, 0)
+    save_version(panel, "mine one", 1)
+    ensure_origin(lab)
+    refresh(panel)
+    origin = remote_row(panel)
+    origin.get_by_role("button", name="Push to origin").click()
+    expect(origin.get_by_test_id("nbversion-ahead")).to_have_text("↑0", timeout=60_000)
+
+    # a teammate pushes main meanwhile (a notebook-only version from the command line)
+    where = tmp_path / "bea"
+    env = _teammate_env(tmp_path)
+    nbv("clone", str(ensure_origin(lab)), str(where), env=env)
+    nb = json.loads((where / name).read_text())
+    nb["cells"].append({"cell_type": "markdown", "id": "beanote", "metadata": {},
+                        "source": "a note from Bea"})  # fmt: skip
+    (where / name).write_text(json.dumps(nb))
+    nbv("save", name, "-m", "bea's note", "--root", str(where), env=env)
+    nbv("push", "origin", name, "--root", str(where), env=env)
+
+    save_version(panel, "mine two", 2)
+    origin.get_by_role("button", name="Push to origin").click()
+    dialog = page.locator(".jp-Dialog")
+    conflict = dialog.get_by_test_id("nbversion-push-conflict")
+    expect(conflict).to_be_visible(timeout=60_000)
+    expect(dialog).to_contain_text("fetch first")
+    expect(conflict).to_contain_text("Pull first")
+    dialog.get_by_role("button", name="Pull from origin").click()
+    expect(toast(page, "Pulled from origin: 1 version")).to_be_visible(timeout=60_000)
+    expect(origin.get_by_test_id("nbversion-behind")).to_have_text("↓1", timeout=30_000)
+    expect(origin.get_by_test_id("nbversion-ahead")).to_have_text("↑1")
+    expect(origin.get_by_test_id("nbversion-remote-state")).to_contain_text("diverged")
+
+    origin.get_by_role("button", name="Join origin/main").click()
+    expect(toast(page, "Joined origin/main into main")).to_be_visible(timeout=30_000)
+    expect(origin.get_by_test_id("nbversion-behind")).to_have_text("↓0", timeout=30_000)
+    expect(origin.get_by_test_id("nbversion-ahead")).to_have_text("↑2")
+    origin.get_by_role("button", name="Push to origin").click()
+    expect(origin.get_by_test_id("nbversion-ahead")).to_have_text("↑0", timeout=60_000)
+    expect(origin.get_by_test_id("nbversion-remote-state")).to_contain_text("up to date")
+    expect(row(panel, "Join origin/main")).to_contain_text("current")

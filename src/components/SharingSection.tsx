@@ -18,7 +18,7 @@ export function describeRemote(r: IRemote): string {
   if (ahead && behind) {
     return (
       `${branch} and ${r.tracking} have diverged (${ahead} to push, ${behind} pulled): ` +
-      `a push would be refused. Join them (nbversion join NOTEBOOK ${r.tracking}) and ` +
+      `a push would be refused. Join ${r.tracking} into ${branch} (keeps your state) and ` +
       `push, or build on ${r.tracking} (restore it or branch from it).`
     );
   }
@@ -145,6 +145,21 @@ export function SharingSection(props: {
             >
               Push
             </button>
+            {(r.ahead ?? 0) > 0 && (r.behind ?? 0) > 0 && (
+              <button
+                type="button"
+                className="jp-Button jp-mod-styled jp-mod-accept"
+                aria-label={`Join ${r.tracking}`}
+                title={
+                  `Join ${r.tracking} into ${r.branch}: a version with both heads as parents ` +
+                  'that keeps your notebook and variables; then Push'
+                }
+                disabled={model.running}
+                onClick={() => actions.join(r.name)}
+              >
+                Join
+              </button>
+            )}
             <button
               type="button"
               className="jp-Button jp-mod-styled jp-mod-reject"

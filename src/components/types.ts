@@ -14,4 +14,6 @@ export interface IPanelActions {
   push(remote: string): void;
   /** Fetch a remote's versions as `REMOTE/branch` refs. */
   pull(remote: string): void;
+  /** After "fetch first" and a pull: join `REMOTE/branch` into the current branch. */
+  join(remote: string): void;
 }

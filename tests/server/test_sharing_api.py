@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from tornado.httpclient import HTTPClientError
 
 from nbversion import remote as nbremote
@@ -144,3 +145,36 @@ async def test_restore_preview_names_pickles_of_an_untrusted_version(
     job = await _job(jp_fetch, "versions", vid, "restore", body=preview)
     assert job["result"]["variables"]["needs_trust"] == []
     assert json.loads((jp_root_dir / notebook).read_text())  # the file was never touched
+
+
+async def test_join_after_fetch_first(
+    jp_fetch: Fetch, notebook: str, jp_root_dir: Path, tmp_path: Path
+) -> None:
+    await save(jp_fetch, notebook, "one")
+    url = tmp_path / "team-remote"
+    assert cli(["remote", "add", "origin", str(url), "--root", str(jp_root_dir)]) == 0
+    body = {"path": notebook, "branch": "main"}
+    assert (await _job(jp_fetch, "remotes", "origin", "push", body=body))["state"] == "done"
+    with pytest.raises(HTTPClientError) as err:
+        await api(jp_fetch, "remotes", "nowhere", "join", method="POST", body={"path": notebook})
+    assert err.value.code == 404
+
+    theirs = _teammate_saves(url, tmp_path / "bea", notebook, "from bea")
+    mine = (await save(jp_fetch, notebook, "two"))["result"]["id"]
+    push = await _job(jp_fetch, "remotes", "origin", "push", body=body)
+    assert push["error"]["status"] == 409
+    assert (await _job(jp_fetch, "remotes", "origin", "pull", body={}))["state"] == "done"
+
+    _, joined = await api(jp_fetch, "remotes", "origin", "join", method="POST",
+                          body={"path": notebook})  # fmt: skip
+    assert joined["tracking"] == "origin/main"
+    assert joined["head"] == joined["joined"]
+    _, version = await api(jp_fetch, "versions", joined["joined"], path=notebook)
+    assert version["parents"] == [mine, theirs]
+    assert version["trusted"] is True  # it holds our own state
+    _, listed = await api(jp_fetch, "remotes", path=notebook)
+    assert (listed["remotes"][0]["ahead"], listed["remotes"][0]["behind"]) == (2, 0)
+    assert (await _job(jp_fetch, "remotes", "origin", "push", body=body))["state"] == "done"
+    _, again = await api(jp_fetch, "remotes", "origin", "join", method="POST",
+                         body={"path": notebook})  # fmt: skip
+    assert again["joined"] is None

@@ -47,3 +47,34 @@ def test_remotes_lists_nothing_without_a_store(tmp_path: Path, repo: Repository)
     assert remotes(tmp_path / "nowhere") == []
     add_remote(repo.store_dir, "origin", str(tmp_path / "r"))
     assert [r["name"] for r in remotes(repo.root)] == ["origin"]
+
+
+def test_join_signs_only_a_trusted_state(repo: Repository, tmp_path: Path) -> None:
+    import pytest
+
+    from nbversion import trust
+    from nbversion.errors import NotFound
+    from nbversion.service.sharing import join_tracking
+
+    add_remote(repo.store_dir, "origin", str(tmp_path / "remote"))
+    with pytest.raises(NotFound, match="pull origin first"):
+        join_tracking(repo, NB, "origin", "main")
+    base = _save(repo, "base")
+    theirs = repo.save(NB, "a.ipynb", repo.objects.put_bytes(b"{}"), "theirs", branch="x",
+                       parents=[base]).id  # fmt: skip
+    repo.refs.set_if_equals(NB, HEADS, "origin/main", None, theirs)
+    mine = _save(repo, "mine")  # diverged from theirs; never signed (not saved by a kernel)
+    out = join_tracking(repo, NB, "origin", "main")
+    assert repo.versions.read(out["joined"]).parents == [mine, theirs]
+    assert not trust.is_trusted(repo.store_dir, out["joined"])
+    trust.sign(repo.store_dir, out["joined"])
+    mine2 = _save(repo, "mine again")
+    repo.refs.set_if_equals(NB, HEADS, "origin/main", theirs, _other(repo, base))
+    trust.sign(repo.store_dir, mine2)
+    out = join_tracking(repo, NB, "origin", "main")
+    assert trust.is_trusted(repo.store_dir, out["joined"])
+
+
+def _other(repo: Repository, parent: str) -> str:
+    oid = repo.objects.put_bytes(b'{"other": 1}')
+    return repo.save(NB, "a.ipynb", oid, "other", branch="y", parents=[parent]).id

@@ -298,6 +298,18 @@ class PullHandler(NbVersionHandler):
         self.write_job(await self.service.pull(remote), None)
 
 
+class JoinHandler(NbVersionHandler):
+    """``POST remotes/{name}/join`` ``{path, branch?}``: join ``REMOTE/branch`` (fetch first)."""
+
+    @web.authenticated
+    @authorized
+    @maps_errors
+    async def post(self, remote: str) -> None:
+        body = self.body()
+        path = _required(body, "path")
+        self.write_json(await self.service.join(remote, path, _optional(body, "branch")))
+
+
 class StorageHandler(NbVersionHandler):
     """``GET storage?path=…``: local size vs budget; each version local, remote-only or partial."""
 
@@ -346,5 +358,6 @@ def route_table() -> list[tuple[str, type[APIHandler]]]:
         (rf"{api}/remotes", RemotesHandler),
         (rf"{api}/remotes/{_REF}/push", PushHandler),
         (rf"{api}/remotes/{_REF}/pull", PullHandler),
+        (rf"{api}/remotes/{_REF}/join", JoinHandler),
         (rf"{api}/jobs/([0-9a-f]{{32}})", JobHandler),
     ]

@@ -380,6 +380,17 @@ class VersionService:
         job = await sharing.start_pull(self.jobs, self.root, remote, after=self._after_transfer)
         return await self.jobs.wait(job, self.config.wait_for_job)
 
+    async def join(self, remote: str, path: str, branch: str | None) -> dict[str, Any]:
+        """Join ``REMOTE/branch`` into the notebook's branch (default: its current one)."""
+        from . import sharing
+
+        def work() -> dict[str, Any]:
+            repo = self._open()
+            nid = self._notebook_id(repo, path)
+            return sharing.join_tracking(repo, nid, remote, branch or repo.current_branch(nid))
+
+        return await self._store(work)
+
     async def _after_transfer(self) -> None:
         """Once a push or pull is over: the service's index learns of pulled versions."""
         with contextlib.suppress(NotFound):

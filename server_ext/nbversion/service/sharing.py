@@ -15,6 +15,7 @@ from typing import Any
 from ..errors import Conflict, InvalidInput, NotFound
 from ..remote import ProgressEvent, PushResult, get_remote, list_remotes, pull, push
 from ..store import Repository
+from ..store.refs import HEADS
 from .jobs import Job, JobRegistry
 
 #: Run on the event loop when a transfer has finished (e.g. refresh the service's index).
@@ -119,3 +120,27 @@ def _open(root: Path) -> Repository:
         return Repository.open(root)
     except NotFound:
         raise NotFound("no versions yet: save one before sharing") from None
+
+
+def join_tracking(repo: Repository, notebook_id: str, remote: str, branch: str) -> dict[str, Any]:
+    """After "fetch first": make ``REMOTE/branch`` an ancestor of ``branch`` (see remote.join).
+
+    The joining version keeps the branch head's state, so it is signed when that head is
+    trusted (as a save would be); it never launders trust in a version nobody trusted.
+    """
+    from .. import trust
+    from ..remote import join
+
+    tracking = f"{get_remote(repo.store_dir, remote).name}/{branch}"
+    if repo.refs.get(notebook_id, HEADS, tracking) is None:
+        raise NotFound(f"no {tracking} yet: pull {remote} first")
+    head = repo.refs.get(notebook_id, HEADS, branch)
+    joined = join(repo, notebook_id, tracking, branch=branch)
+    if joined is not None and head is not None and trust.is_trusted(repo.store_dir, head):
+        trust.sign(repo.store_dir, joined.id)
+    return {
+        "branch": branch,
+        "tracking": tracking,
+        "joined": joined.id if joined is not None else None,
+        "head": repo.refs.get(notebook_id, HEADS, branch),
+    }
