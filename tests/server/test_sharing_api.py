@@ -178,3 +178,18 @@ async def test_join_after_fetch_first(
     _, again = await api(jp_fetch, "remotes", "origin", "join", method="POST",
                          body={"path": notebook})  # fmt: skip
     assert again["joined"] is None
+
+
+async def test_storage_sees_a_budget_set_meanwhile(
+    jp_fetch: Fetch, notebook: str, jp_root_dir: Path
+) -> None:
+    await save(jp_fetch, notebook, "one")
+    _, before = await api(jp_fetch, "storage", path=notebook)
+    assert before["budget"] is None
+    assert cli(["budget", "1KB", "--root", str(jp_root_dir)]) == 0
+    _, after = await api(jp_fetch, "storage", path=notebook)
+    assert after["budget"] == 1024
+    assert after["over_budget"] is True
+    with pytest.raises(HTTPClientError) as err:
+        await api(jp_fetch, "storage", path="no-such.ipynb")
+    assert err.value.code == 404
