@@ -489,7 +489,12 @@ export class VersionsModel {
     this._listError = null;
     this._loading = false;
     this._sharingTicket++;
-    this._remotes = [];
+    // remotes are the store's: keep them (no flicker), without the old notebook's counts
+    this._remotes = this._remotes.map(r => ({
+      name: r.name,
+      url: r.url,
+      endpoint_url: r.endpoint_url
+    }));
     this._storage = null;
     this._sharingError = null;
   }

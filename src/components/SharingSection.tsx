@@ -7,6 +7,9 @@ import { IPanelActions } from './types';
 
 /** One line saying where the current branch stands against `REMOTE/branch`. */
 export function describeRemote(r: IRemote): string {
+  if (r.ahead === undefined) {
+    return 'Loading…';
+  }
   const branch = r.branch ?? 'this branch';
   const ahead = r.ahead ?? 0;
   const behind = r.behind ?? 0;
@@ -122,17 +125,17 @@ export function SharingSection(props: {
               className="jp-nbversion-count"
               data-testid="nbversion-ahead"
               title={`Versions on ${r.branch ?? 'the branch'} that ${r.name} lacks (to push)`}
-              aria-label={`${r.ahead ?? 0} ahead`}
+              aria-label={`${r.ahead ?? '?'} ahead`}
             >
-              ↑{r.ahead ?? 0}
+              ↑{r.ahead ?? '…'}
             </span>
             <span
               className="jp-nbversion-count"
               data-testid="nbversion-behind"
               title={`Versions on ${r.tracking ?? 'the remote'} that ${r.branch ?? 'the branch'} lacks (pulled)`}
-              aria-label={`${r.behind ?? 0} behind`}
+              aria-label={`${r.behind ?? '?'} behind`}
             >
-              ↓{r.behind ?? 0}
+              ↓{r.behind ?? '…'}
             </span>
             <span className="jp-nbversion-spacer" />
             <button
