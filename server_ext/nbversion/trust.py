@@ -21,6 +21,7 @@ import json
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 
 from .store.fsutil import atomic_write
 
@@ -114,3 +115,24 @@ def is_trusted_author(store_dir: Path, author: str) -> bool:
     """True when this user chose to trust ``author``."""
     key = store_dir / SIGNATURES_DIR / AUTHORS_DIR / _author_key(author)
     return _valid(key, "author:" + author.strip().lower())
+
+
+def runs_code(record: dict[str, Any], variables: dict[str, dict[str, Any]] | None = None) -> bool:
+    """Whether loading a saved variable runs code (pickle, cloudpickle, ...), so needs trust.
+
+    As recorded at save time (``needs_trust``), else by its kind; an alias is judged by the
+    variable it aliases. An unknown kind is assumed to run code.
+    """
+    target = record.get("alias_of")
+    if variables is not None and isinstance(target, str) and target in variables:
+        record = variables[target]
+    flag = record.get("needs_trust")
+    if isinstance(flag, bool):
+        return flag
+    from .capture.registry import serializers
+
+    kind = record.get("kind")
+    for serializer in serializers():
+        if kind in (serializer.kind, *serializer.extra_kinds):
+            return bool(serializer.always_needs_trust)
+    return True

@@ -124,25 +124,13 @@ def untrusted_loads(
     variables: dict[str, dict[str, Any]], to_load: list[str]
 ) -> list[dict[str, str]]:
     """The variables among ``to_load`` whose decoding runs code (pickle, cloudpickle, …)."""
+    from .. import trust
+
     return [
         {"name": name, "type": str(rec.get("type", "")), "kind": str(rec.get("kind", ""))}
         for name in to_load
-        if (rec := variables.get(name)) is not None and _runs_code(rec)
+        if (rec := variables.get(name)) is not None and trust.runs_code(rec, variables)
     ]
-
-
-def _runs_code(record: dict[str, Any]) -> bool:
-    """Whether loading a saved variable needs trust (as recorded; else by its kind)."""
-    flag = record.get("needs_trust")
-    if isinstance(flag, bool):
-        return flag
-    from ..capture.registry import serializers
-
-    kind = record.get("kind")
-    for serializer in serializers():
-        if kind in (serializer.kind, *serializer.extra_kinds):
-            return serializer.always_needs_trust
-    return True  # an unknown kind: assume the worst
 
 
 def restore(

@@ -67,6 +67,22 @@ def _summary(result: SaveResult) -> dict[str, Any]:
     }  # fmt: skip
 
 
+def held_back(manifest: Manifest, names: list[str] | None, trusted: bool) -> dict[str, str]:
+    """Variables a restore must not load yet, each with why: those whose loading runs code
+    (pickles) in a version this user has not trusted. Everything else loads at once."""
+    if trusted:
+        return {}
+    wanted = names if names else list(manifest.variables)
+    return {
+        n: f"held back: loading this {rec.get('type', 'object')} unpickles it, which can run "
+        f"code, and version {manifest.id[:10]} is not trusted here (%version trust "
+        f"{manifest.id[:10]}, or restore with --trust)"
+        for n in wanted
+        if (rec := manifest.variables.get(n)) is not None
+        and trust.runs_code(rec, manifest.variables)
+    }
+
+
 #: In a background child: the parent's repository, kept alive until ``os._exit``.
 _inherited: list[Any] = []
 
@@ -497,6 +513,11 @@ class KernelSession:
         if trust_it:
             trust.sign(repo.store_dir, manifest.id)
         allowed = trust.is_trusted(repo.store_dir, manifest.id)
+        names = list(names) if names else None
+        variables, held = manifest.variables, held_back(manifest, names, allowed)
+        if held:  # load the safe formats now; the pickles wait for the user's trust
+            variables = {k: v for k, v in variables.items() if k not in held}
+            names = [n for n in names if n not in held] if names else None
         live = self._live_records(head)  # the undo point went to another branch
         was_unknown = self.tracker.unknown
         was_pending = set(self.tracker.pending)
@@ -504,11 +525,11 @@ class KernelSession:
         ns = self.shell.user_ns
         result = snapshot.restore(
             ns,
-            manifest.variables,
+            variables,
             repo.objects,
-            names=list(names) if names else None,
+            names=list(names) if names is not None else None,
             allow_untrusted=allowed,
-            skipped_names=[s["name"] for s in manifest.skipped],
+            skipped_names=[*(s["name"] for s in manifest.skipped), *held],
             progress=progress,
             keep_extra=keep,
             live_records=live,
@@ -532,6 +553,8 @@ class KernelSession:
                 self.tracker.forget(name)
         for name in result.removed:
             self.tracker.forget(name)
+        for name, why in held.items():
+            result.failed[name] = why
         self.tracker.unknown = was_unknown
         if files:
             result.files = datafiles.restore_files(repo, manifest.data_files)
