@@ -419,9 +419,10 @@ class KernelSession:
             self._wait_oldest()
 
     def _wait_oldest(self) -> None:
-        job = self._jobs.pop(0)
+        job = self._jobs[0]
         pending, ids, metrics, blocked = job.context
-        status, value = job.wait(keep_result=True)
+        status, value = job.wait(keep_result=True)  # an interrupt here keeps the job queued
+        self._jobs.pop(0)
         self._spent.append(job.result_path)
         if not self._jobs:  # no child left that could still read them
             for path in self._spent:
