@@ -16,10 +16,44 @@ from nbversion.store import Repository
 from .conftest import Kernel, head_manifest
 from .test_performance_paths import SESSION, records, silent
 
-#: Saving ``big`` (pickling 300,000 dicts) takes a while, so saves pile up while quick
-#: cells keep running. (No notebook-defined classes here: cloudpickle gives them a new
-#: tracker id in every process, so their bytes differ from one save to the next.)
-SLOW = "import os\nbig = [{'i': i, 's': str(i)} for i in range(300_000)]\nlst = []\nn = 0"
+#: A small state, and (below) a gate that holds the first save until the test opens it.
+SLOW = "import os, time\nbig = [{'i': i, 's': str(i)} for i in range(1000)]\nlst = []\nn = 0"
+#: cloudpickle gives a notebook-defined class a new tracker id in every process, so the
+#: gate's bytes differ from one save to the next: left out of record comparisons.
+BY_VALUE = {"Gate", "gate", "Bomb", "bomb"}
+
+
+def gate_code(flag: Path) -> str:
+    """A class whose pickling waits (at most a minute) until ``flag`` exists."""
+    return (
+        "class Gate:\n"
+        "    def __reduce__(self):\n"
+        "        for _ in range(600):\n"
+        f"            if os.path.exists({str(flag)!r}):\n"
+        "                break\n"
+        "            time.sleep(0.1)\n"
+        "        return (Gate, ())"
+    )
+
+
+def wait_saves(k: Kernel) -> str:
+    """Wait for the background saves in a silent execute; what they printed to stderr."""
+    msg_id = k.kc.execute(f"{SESSION}.wait_background()", silent=True)
+    err = ""
+    while True:
+        msg = k.kc.get_iopub_msg(timeout=120)
+        if msg["parent_header"].get("msg_id") != msg_id:
+            continue
+        if msg["msg_type"] == "stream":
+            err += msg["content"]["text"]
+        elif msg["msg_type"] == "error":
+            raise AssertionError("\n".join(msg["content"]["traceback"]))
+        elif msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
+            return err
+
+
+def _comparable(m: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in records(m).items() if k not in BY_VALUE}
 
 
 def _auto_versions(project: Path) -> list[dict[str, Any]]:
@@ -34,24 +68,26 @@ def _auto_versions(project: Path) -> list[dict[str, Any]]:
 
 
 def test_pipelined_saves_keep_every_version_in_order(nbk: Kernel, project: Path) -> None:
+    flag = project / "gate-open"
     nbk.check(SLOW)
+    nbk.check(gate_code(flag))
     nbk.check("%version autosave on")
-    in_flight = []
-    for k in range(1, 6):
+    nbk.check("gate = Gate()\nbig[0]['i'] = 1\nlst.append(1)\nn = 1")  # its save waits
+    for k in range(2, 6):
         nbk.check(f"big[0]['i'] = {k}\nlst.append({k})\nn = {k}")
-        in_flight.append(silent(nbk, f"len({SESSION}._jobs)"))
-    assert max(in_flight) >= 2, in_flight  # the kernel did not wait for each save
-    silent(nbk, f"{SESSION}.wait_background()")
+    # the kernel went on without waiting: all five saves are still in flight
+    assert silent(nbk, f"len({SESSION}._jobs)") >= 5
+    flag.touch()
+    assert wait_saves(nbk) == ""
     versions = _auto_versions(project)
-    # one version per cell that ran with autosave on (the cell that turned it on included)
-    assert len(versions) >= 5
     chain = versions[-5:]
     for prev, cur in itertools.pairwise(chain):
         assert cur["parents"] == [prev["id"]]
     last = head_manifest(project)
+    assert silent(nbk, f"{SESSION}.save_log[-1]['encoded']") == ["big", "lst", "n"]
     nbk.check("%version autosave off")
     nbk.check("%version save --verify -m verify")
-    assert records(last) == records(head_manifest(project))
+    assert _comparable(last) == _comparable(head_manifest(project))
     # each version holds the state after its own cell
     for k, v in enumerate(chain, start=1):
         nbk.check(f"%version restore {v['id']}")
@@ -59,32 +95,31 @@ def test_pipelined_saves_keep_every_version_in_order(nbk: Kernel, project: Path)
 
 
 def test_a_dead_child_makes_the_next_save_a_full_pass(nbk: Kernel, project: Path) -> None:
-    flag = project / "bomb-fired"
+    flag, gate_open = project / "bomb-fired", project / "gate-open"
     nbk.check(SLOW)
+    nbk.check(gate_code(gate_open))
     nbk.check(
         "class Bomb:\n"
         "    def __reduce__(self):\n"
         f"        if not os.path.exists({str(flag)!r}):\n"
         f"            open({str(flag)!r}, 'w').close()\n"
         "            os._exit(3)\n"
-        "        return (Bomb, ())\n"
-        "parent_pid = os.getpid()"
+        "        return (Bomb, ())"
     )
     nbk.check("%version autosave on")
-    nbk.check("big[0]['i'] = 1\nn = 1")
-    nbk.check("bomb = Bomb()\nn = 2")  # this cell's save dies
-    nbk.check("lst.append(3)\nn = 3")  # queued behind it
-    silent(nbk, f"{SESSION}.wait_background()")
+    nbk.check("gate = Gate()\nbig[0]['i'] = 1\nn = 1")  # its save waits for the gate
+    nbk.check("bomb = Bomb()\nn = 2")  # this save is queued, then dies half-way
+    nbk.check("lst.append(3)\nn = 3")  # queued behind the one that dies
+    assert silent(nbk, f"len({SESSION}._jobs)") >= 3
+    gate_open.touch()
+    assert "background auto-save failed" in wait_saves(nbk)
     assert flag.exists()
-    messages = [v["message"] for v in _auto_versions(project)]
     last = head_manifest(project)
     assert str(last["message"]).startswith("auto: after cell")
-    assert len(messages) >= 3
+    # the save after the dead one was a full pass: it encoded every variable
+    assert set(silent(nbk, f"{SESSION}.save_log[-1]['encoded']")) >= {"big", "lst", "n", "bomb"}
     nbk.check("%version autosave off")
     nbk.check("%version save --verify -m verify")
-    by_cloudpickle = {"Bomb", "bomb"}  # a class's bytes differ per process (see above)
-    assert {k: v for k, v in records(last).items() if k not in by_cloudpickle} == {
-        k: v for k, v in records(head_manifest(project)).items() if k not in by_cloudpickle
-    }
+    assert _comparable(last) == _comparable(head_manifest(project))
     nbk.check(f"%version restore {_auto_versions(project)[-1]['id']}")
     assert silent(nbk, "[n, lst, big[0]['i'], type(bomb).__name__]") == [3, [3], 1, "Bomb"]
