@@ -110,8 +110,7 @@ export class Restorer {
     );
     const details = await api.getVersion(id, path);
     const hasKernel = !!model.kernelId;
-    const names = Object.keys(details.variables);
-    const variables = names.length;
+    const variables = Object.keys(details.variables).length;
     // variables the restore would unpickle although this user never trusted the version
     const needsTrust = preview.variables?.needs_trust ?? [];
     const body = new RestoreBody(
@@ -154,10 +153,9 @@ export class Restorer {
     const options: IApplyOptions = {};
     if (result.button.label === TRUST_AND_RESTORE) {
       options.trust = true;
-    } else if (result.button.label === RESTORE_WITHOUT) {
-      const skip = new Set(needsTrust.map(v => v.name));
-      options.variables = names.filter(n => !skip.has(n));
     }
+    // RESTORE_WITHOUT is a plain restore: without trust the kernel loads the safe formats
+    // and holds back every variable whose loading would unpickle (it never decodes them)
     await this.apply(id, result.value, true, options);
   }
 
@@ -278,12 +276,21 @@ export function describe(id: string, result: IRestoreResult): string {
   if (v) {
     const restored = v.restored ?? [];
     const removed = v.removed ?? [];
-    const failed = Object.keys(v.failed ?? {});
+    const failures = Object.entries(v.failed ?? {});
+    const held = failures
+      .filter(([, why]) => why.startsWith('held back'))
+      .map(([name]) => name);
+    const failed = failures
+      .filter(([, why]) => !why.startsWith('held back'))
+      .map(([name]) => name);
     parts.push(
       `${restored.length} variable${restored.length === 1 ? '' : 's'} restored`
     );
     if (removed.length) {
       parts.push(`${removed.join(', ')} removed`);
+    }
+    if (held.length) {
+      parts.push(`held back (not trusted): ${held.join(', ')}`);
     }
     if (failed.length) {
       parts.push(`failed: ${failed.join(', ')}`);

@@ -125,8 +125,26 @@ def test_push_pull_authors_and_trust(page: Page, lab: Lab, artifacts: Path, tmp_
     expect(dialog.get_by_role("button", name="Restore without them")).to_be_visible()
     shot(page, artifacts / "trust-prompt.png")
     shutil.copy(artifacts / "trust-prompt.png", IMAGES / "trust-prompt.png")
+
+    # "Restore without them": the rest arrives, the pickles are held back, nothing unpickled
+    dialog.get_by_role("button", name="Restore without them").click()
+    expect(toast(page, re.compile(r"held back \(not trusted\): .*\bp\b"))).to_be_visible(
+        timeout=60_000
+    )
+    expect(notebook(page).locator(".jp-Cell").filter(has_text="class Point")).to_have_count(
+        1, timeout=30_000
+    )
+    set_cell(page, 0, "print('p' in globals(), 'Point' in globals(), n)")
+    run_cell(page, 0)
+    out = notebook(page).locator(".jp-Cell").nth(0).locator(".jp-OutputArea-output")
+    expect(out).to_have_text("False False 2", timeout=30_000)
+
+    # "Trust and restore"
+    row_action(panel, "from bea", "Restore")
+    expect(dialog.get_by_test_id("nbversion-trust-prompt")).to_be_visible(timeout=60_000)
     dialog.get_by_role("button", name="Trust and restore").click()
-    expect(toast(page, "Restored")).to_be_visible(timeout=60_000)
+    restored = toast(page, re.compile(r"Restored \w+: notebook cells; 2 variables restored"))
+    expect(restored).to_be_visible(timeout=60_000)
 
     # the live kernel holds the teammate's object
     expect(notebook(page).locator(".jp-Cell").filter(has_text="class Point")).to_have_count(
@@ -135,7 +153,6 @@ def test_push_pull_authors_and_trust(page: Page, lab: Lab, artifacts: Path, tmp_
     wait_idle(page)
     set_cell(page, 0, "print(type(p).__name__, p.x + p.y, n)")
     run_cell(page, 0)
-    out = notebook(page).locator(".jp-Cell").nth(0).locator(".jp-OutputArea-output")
     expect(out).to_have_text("Point 7 2", timeout=30_000)
 
 

@@ -80,8 +80,8 @@ export function RestorePreview(props: {
           <p>
             <em>Trust and restore</em> records your trust in this version (as{' '}
             <code>nbversion trust</code> does) and loads them;{' '}
-            <em>Restore without them</em> restores everything else and unpickles
-            nothing.
+            <em>Restore without them</em> restores everything else and leaves
+            them as they are: nothing is unpickled.
           </p>
         </div>
       )}
