@@ -83,6 +83,32 @@ def held_back(manifest: Manifest, names: list[str] | None, trusted: bool) -> dic
     }
 
 
+def _track_notebook_classes(ns: dict[str, Any]) -> None:
+    """Give notebook-defined classes their cloudpickle tracker id here, before a fork.
+
+    cloudpickle names a class pickled by value with a random id, made the first time the
+    process pickles it. Made in a forked child, the id dies with it: every background save
+    would then pickle the class with a new id, store it again, and never match a
+    synchronous save. Made once in the kernel, it is inherited by every child.
+    """
+    classes = []
+    for value in list(ns.values()):
+        tp = value if isinstance(value, type) else type(value)
+        if getattr(tp, "__module__", None) == "__main__":
+            classes.append(tp)
+    if not classes:
+        return
+    try:
+        from cloudpickle import cloudpickle as cp
+
+        track = cp._get_or_create_tracker_id
+    except (ImportError, AttributeError):
+        return
+    for tp in classes:
+        with contextlib.suppress(Exception):
+            track(tp)
+
+
 #: In a background child: the parent's repository, kept alive until ``os._exit``.
 _inherited: list[Any] = []
 
@@ -366,6 +392,7 @@ class KernelSession:
         ids = self._binding_ids()
         metrics = dict(self.metrics)
         before_me = list(self._jobs)
+        _track_notebook_classes(self.shell.user_ns)
 
         def work() -> dict[str, Any]:
             # Never use the parent's SQLite connection here, and never let it be freed (and
