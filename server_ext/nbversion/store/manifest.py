@@ -87,8 +87,17 @@ class Manifest:
 
     @property
     def id(self) -> str:
-        """The version id: BLAKE3-256 hex of :meth:`to_json`."""
-        return blake3.blake3(self.to_json()).hexdigest()
+        """The version id: BLAKE3-256 hex of :meth:`to_json`.
+
+        Computed once per manifest (a save asks for it several times, and the canonical JSON
+        of a manifest listing every installed package takes milliseconds): a manifest is
+        never changed after it is built.
+        """
+        cached: str | None = self.__dict__.get("_id")
+        if cached is None:
+            cached = blake3.blake3(self.to_json()).hexdigest()
+            object.__setattr__(self, "_id", cached)
+        return cached
 
     def object_ids(self) -> list[str]:
         """Every object the manifest names directly: notebook, variables and buffers, data files."""
