@@ -84,13 +84,23 @@ def set_cell(page: Page, index: int, source: str) -> None:
 
 
 def run_cell(page: Page, index: int) -> None:
-    cell_editor(page, index).click()
+    """Run a cell; press again when the key was dropped (before the kernel connected).
+
+    A key that was taken shows at once as ``[*]`` (queued) or ``[n]``, so a cell runs
+    twice only if its prompt stayed ``[ ]`` for 10 s after the key.
+    """
+    prompt = notebook(page).locator(".jp-Cell").nth(index).locator(".jp-InputPrompt")
+    for _ in range(6):
+        cell_editor(page, index).click()
+        wait_idle(page)
+        page.keyboard.press("Shift+Enter")
+        try:
+            expect(prompt).not_to_have_text(re.compile(r"^\[ \]"), timeout=10_000)
+            break
+        except AssertionError:
+            continue
     wait_idle(page)
-    page.keyboard.press("Shift+Enter")
-    wait_idle(page)
-    expect(
-        notebook(page).locator(".jp-Cell").nth(index).locator(".jp-InputPrompt")
-    ).not_to_have_text(re.compile(r"\[\*\]|\[ \]"), timeout=60_000)
+    expect(prompt).not_to_have_text(re.compile(r"\[\*\]|\[ \]"), timeout=60_000)
 
 
 def rows(panel: Locator) -> Locator:
@@ -127,11 +137,18 @@ def toast(page: Page, text: str | re.Pattern[str]) -> Locator:
 
 
 def dismiss_toasts(page: Page) -> None:
-    """Close all notifications (before a screenshot)."""
-    for close in page.locator(".Toastify__toast .jp-Notification-Toast-Close").all():
-        with contextlib.suppress(Exception):  # a toast may close by itself meanwhile
-            close.click(timeout=1000)
-    expect(page.locator(".Toastify__toast")).to_have_count(0, timeout=5000)
+    """Close all notifications (before a screenshot), also those arriving meanwhile."""
+    toasts = page.locator(".Toastify__toast")
+    for _ in range(5):
+        for close in page.locator(".Toastify__toast .jp-Notification-Toast-Close").all():
+            with contextlib.suppress(Exception):  # a toast may close by itself meanwhile
+                close.click(timeout=1000)
+        try:
+            expect(toasts).to_have_count(0, timeout=3000)
+            return
+        except AssertionError:
+            continue  # a late notification (a refresh, an auto-save) came in: close it too
+    expect(toasts).to_have_count(0, timeout=5000)
 
 
 def shot(page: Page, path: Path) -> None:

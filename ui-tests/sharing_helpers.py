@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import subprocess
 import sys
 from pathlib import Path
@@ -10,7 +9,6 @@ from pathlib import Path
 from playwright.sync_api import Locator, Page, expect
 
 from conftest import Lab
-from nbv_helpers import cell_editor, notebook, wait_idle
 
 REMOTE = "origin"
 
@@ -64,22 +62,3 @@ def widen_sidebar(page: Page, width: int = 440) -> None:
     page.mouse.down()
     page.mouse.move(width, y, steps=5)
     page.mouse.up()
-
-
-def run_cell(page: Page, index: int) -> None:
-    """Run a cell, pressing again when the key was dropped (kernel not connected yet).
-
-    Running one of these tests' cells twice is harmless (plain assignments).
-    """
-    prompt = notebook(page).locator(".jp-Cell").nth(index).locator(".jp-InputPrompt")
-    for _ in range(6):
-        wait_idle(page)
-        cell_editor(page, index).click()
-        page.keyboard.press("Shift+Enter")
-        try:  # queued ([*]) or done ([n]): the key was taken
-            expect(prompt).not_to_have_text(re.compile(r"^\[ \]"), timeout=10_000)
-            break
-        except AssertionError:
-            continue
-    expect(prompt).not_to_have_text(re.compile(r"\[\*\]|\[ \]"), timeout=60_000)
-    wait_idle(page)

@@ -20,6 +20,7 @@ from nbv_helpers import (
     open_notebook,
     row,
     row_action,
+    run_cell,
     save_version,
     set_cell,
     shot,
@@ -27,7 +28,7 @@ from nbv_helpers import (
     wait_idle,
     write_notebook,
 )  # fmt: skip
-from sharing_helpers import ensure_origin, nbv, refresh, remote_row, run_cell, widen_sidebar
+from sharing_helpers import ensure_origin, nbv, refresh, remote_row, widen_sidebar
 
 IMAGES = REPO / "docs" / "images"
 TEAMMATE = "Bea Teammate"

@@ -16,13 +16,14 @@ from conftest import REPO, Lab
 from nbv_helpers import (
     open_notebook,
     row,
+    run_cell,
     save_version,
     set_cell,
     shot,
     toast,
     write_notebook,
 )  # fmt: skip
-from sharing_helpers import ensure_origin, nbv, refresh, remote_row, run_cell, widen_sidebar
+from sharing_helpers import ensure_origin, nbv, refresh, remote_row, widen_sidebar
 
 IMAGES = REPO / "docs" / "images"
 
