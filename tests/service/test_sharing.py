@@ -1,12 +1,13 @@
-"""A push from the service moves the local remote-tracking refs, like git push."""
+"""Sharing through the service; a push moves the local remote-tracking refs (git-like)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from nbversion.remote import PushResult, add_remote, get_remote, push
+from nbversion.remote.push import track_pushed
 from nbversion.service import divergence
-from nbversion.service.sharing import remotes, track_pushed
+from nbversion.service.sharing import remotes
 from nbversion.store import Repository
 from nbversion.store.refs import HEADS, TAGS
 
@@ -24,16 +25,19 @@ def test_track_pushed_sets_remote_tracking_refs(repo: Repository, tmp_path: Path
     add_remote(repo.store_dir, "origin", str(tmp_path / "remote"))
     spec = get_remote(repo.store_dir, "origin")
     result = push(repo, spec, notebook=NB)
-    moved = track_pushed(repo, "origin", result)
+    moved = result.tracking_updated
     assert moved == {f"{NB}/heads/origin/main": a, f"{NB}/tags/origin/v1": a}
     assert repo.refs.get(NB, HEADS, "origin/main") == a
     assert repo.refs.get(NB, TAGS, "origin/v1") == a
     b = _save(repo, "b")
     assert divergence.branch_status(repo, repo.branches(NB), "main", "origin")["ahead"] == 1
-    # a push with nothing new still records what the remote holds
     result = push(repo, spec, notebook=NB, branch="main")
-    assert track_pushed(repo, "origin", result) == {f"{NB}/heads/origin/main": b}
-    assert track_pushed(repo, "origin", push(repo, spec, notebook=NB, branch="main")) == {}
+    assert result.tracking_updated == {f"{NB}/heads/origin/main": b}
+    repo.refs.set_if_equals(NB, HEADS, "origin/main", b, a)  # as if a pull had not seen b
+    assert push(repo, spec, notebook=NB, branch="main").tracking_updated == {
+        f"{NB}/heads/origin/main": b  # nothing new to send, yet it records what the remote has
+    }
+    assert push(repo, spec, notebook=NB, branch="main").tracking_updated == {}
     assert divergence.branch_status(repo, repo.branches(NB), "main", "origin")["ahead"] == 0
 
 

@@ -4,12 +4,14 @@ Versions are immutable snapshots, so there is nothing to merge line by line: a n
 state is one whole. ``join`` writes a new version on the local branch whose state is the
 local head's (your notebook and variables, unchanged) and whose parents are both heads.
 Both histories are then reachable from the branch, the remote head is an ancestor, and the
-next push moves the remote branch without losing anyone's versions. To continue from the
+next push moves the remote branch without losing anyone's versions. The joining version
+is signed when the head whose state it keeps was trusted here. To continue from the
 teammate's state instead, restore ``REMOTE/branch`` (or branch from it) before saving.
 """
 
 from __future__ import annotations
 
+from .. import trust
 from ..errors import InvalidInput
 from ..store import Repository
 from ..store.manifest import Manifest
@@ -43,7 +45,7 @@ def join(
         repo.refs.set_if_equals(nb, HEADS, branch, head, their_id, why=why)
         return None
     ours = repo.versions.read(head)
-    return repo.save(
+    joined = repo.save(
         nb,
         ours.notebook_path,
         ours.notebook,
@@ -57,3 +59,7 @@ def join(
         environment=ours.environment,
         skipped=ours.skipped,
     )
+    # it holds the head's state: trusted if and only if that head was (never launders trust)
+    if trust.is_trusted(repo.store_dir, head):
+        trust.sign(repo.store_dir, joined.id)
+    return joined

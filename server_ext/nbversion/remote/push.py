@@ -35,6 +35,8 @@ class PushResult:
     versions_sent: int = 0
     refs_updated: dict[str, str] = field(default_factory=dict)
     refs_unchanged: list[str] = field(default_factory=list)
+    #: local remote-tracking refs moved to what the remote now holds (``nb/heads/origin/x``)
+    tracking_updated: dict[str, str] = field(default_factory=dict)
 
 
 def _select_refs(
@@ -125,7 +127,36 @@ def push(
             result.refs_updated[label] = vid
         else:
             result.refs_unchanged.append(label)
+    result.tracking_updated = track_pushed(repo, spec.name, result)
     return result
+
+
+def track_pushed(repo: Repository, remote: str, result: PushResult) -> dict[str, str]:
+    """Like ``git push``: set ``REMOTE/name`` to what the remote now holds for every ref the
+    push covered, so "ahead" drops to 0 without a pull. Returns the tracking refs that moved.
+
+    ``refs_updated`` maps ``nb/kind/name`` to the pushed id; ``refs_unchanged`` names refs
+    the remote already had at the local value.
+    """
+    pushed = dict(result.refs_updated)
+    for label in result.refs_unchanged:
+        nb, kind, name = label.split("/", 2)
+        vid = repo.refs.get(nb, kind, name)
+        if vid is not None:
+            pushed[label] = vid
+    moved: dict[str, str] = {}
+    for label, vid in pushed.items():
+        nb, kind, name = label.split("/", 2)
+        tracking = f"{remote}/{name}"
+        current = repo.refs.get(nb, kind, tracking)
+        if current == vid:
+            continue
+        try:
+            repo.refs.set_if_equals(nb, kind, tracking, current, vid, why=f"push {remote}")
+        except (Conflict, InvalidInput):
+            continue  # a pull moved it meanwhile, or a local name clashes: pull corrects it
+        moved[f"{nb}/{kind}/{tracking}"] = vid
+    return moved
 
 
 def _move_ref(

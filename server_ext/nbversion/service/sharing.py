@@ -12,8 +12,8 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from ..errors import Conflict, InvalidInput, NotFound
-from ..remote import ProgressEvent, PushResult, get_remote, list_remotes, pull, push
+from ..errors import NotFound
+from ..remote import ProgressEvent, get_remote, list_remotes, pull, push
 from ..store import Repository
 from ..store.refs import HEADS
 from .jobs import Job, JobRegistry
@@ -48,7 +48,7 @@ async def start_push(
     """Push (one notebook's branches, or one branch, or everything) to a remote.
 
     Like ``git push``, a successful push also moves the local remote-tracking refs of what
-    it pushed (``origin/main``), so "ahead" drops to 0 without a pull.
+    it pushed (``origin/main``), so "ahead" drops to 0 without a pull (remote.push does).
     """
     job = Job(kind="push")
 
@@ -56,7 +56,6 @@ async def start_push(
         with _open(root) as repo:
             spec = get_remote(repo.store_dir, remote)
             result = push(repo, spec, notebook=notebook_id, branch=branch, progress=_progress(job))
-            track_pushed(repo, spec.name, result)
             return {"remote": spec.name, **asdict(result)}
 
     return jobs.start(job, _runner(work, after))
@@ -88,33 +87,6 @@ def _runner(
     return run
 
 
-def track_pushed(repo: Repository, remote: str, result: PushResult) -> dict[str, str]:
-    """Set ``REMOTE/name`` to what the remote now holds for every ref the push covered.
-
-    ``refs_updated`` maps ``nb/kind/name`` to the pushed id; ``refs_unchanged`` names refs
-    the remote already had at the local value. Returns the tracking refs that moved.
-    """
-    pushed = dict(result.refs_updated)
-    for label in result.refs_unchanged:
-        nb, kind, name = label.split("/", 2)
-        vid = repo.refs.get(nb, kind, name)
-        if vid is not None:
-            pushed[label] = vid
-    moved: dict[str, str] = {}
-    for label, vid in pushed.items():
-        nb, kind, name = label.split("/", 2)
-        tracking = f"{remote}/{name}"
-        current = repo.refs.get(nb, kind, tracking)
-        if current == vid:
-            continue
-        try:
-            repo.refs.set_if_equals(nb, kind, tracking, current, vid, why=f"push {remote}")
-        except (Conflict, InvalidInput):
-            continue  # a pull moved it meanwhile, or a local name clashes: pull corrects it
-        moved[f"{nb}/{kind}/{tracking}"] = vid
-    return moved
-
-
 def _open(root: Path) -> Repository:
     try:
         return Repository.open(root)
@@ -128,16 +100,12 @@ def join_tracking(repo: Repository, notebook_id: str, remote: str, branch: str) 
     The joining version keeps the branch head's state, so it is signed when that head is
     trusted (as a save would be); it never launders trust in a version nobody trusted.
     """
-    from .. import trust
     from ..remote import join
 
     tracking = f"{get_remote(repo.store_dir, remote).name}/{branch}"
     if repo.refs.get(notebook_id, HEADS, tracking) is None:
         raise NotFound(f"no {tracking} yet: pull {remote} first")
-    head = repo.refs.get(notebook_id, HEADS, branch)
     joined = join(repo, notebook_id, tracking, branch=branch)
-    if joined is not None and head is not None and trust.is_trusted(repo.store_dir, head):
-        trust.sign(repo.store_dir, joined.id)
     return {
         "branch": branch,
         "tracking": tracking,
