@@ -12,20 +12,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from ..remote.transfer import ancestry_of
 from ..store import Repository
 
 
 def ancestry(repo: Repository, start: str | None) -> set[str]:
     """``start`` and every ancestor whose manifest is here (pruned history ends the walk)."""
-    seen: set[str] = set()
-    stack = [start] if start else []
-    while stack:
-        vid = stack.pop()
-        if vid in seen or not repo.versions.has(vid):
-            continue
-        seen.add(vid)
-        stack.extend(repo.versions.read(vid).parents)
-    return seen
+    return ancestry_of(repo, [start] if start else [])
 
 
 def ahead_behind(repo: Repository, local: str | None, tracking: str | None) -> tuple[int, int]:
