@@ -41,14 +41,15 @@ class RemoteError(NbVersionError):
         self.reason = reason
 
 
-def call_code(func: str, *args: Any) -> tuple[str, str]:
-    """(code, user expression) that call ``nbversion.kernel.remote.func(*args)`` in the kernel."""
+def call_expression(func: str, *args: Any) -> str:
+    """A user expression that calls ``nbversion.kernel.remote.func(*args)`` in the kernel
+    (evaluated by a silent execute: no cell, no history, no output)."""
     payload = json.dumps(list(args))
     expr = (
         "__import__('nbversion.kernel.remote', fromlist=['remote'])."
         f"{func}(*__import__('json').loads({payload!r}))"
     )
-    return "", expr
+    return expr
 
 
 def own_session(km: Any) -> Session:
@@ -90,7 +91,7 @@ async def call(
     try:
         # no wait_for_ready: its kernel_info request would queue behind a busy cell too;
         # the shell socket queues our request until the kernel reads it.
-        _, expr = call_code(func, *args)
+        expr = call_expression(func, *args)
         msg_id = client.execute(
             "", silent=True, store_history=False, user_expressions={_ANSWER: expr}
         )

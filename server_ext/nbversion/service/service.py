@@ -260,7 +260,7 @@ class VersionService:
         return manifest
 
     def _refresh_index(self) -> None:
-        self._open()._sync_index()
+        self._open().sync_index()
 
     # -- restoring -----------------------------------------------------------------------
     async def restore(

@@ -59,7 +59,7 @@ class Repository:
         self.refs = RefStore(self.store_dir)
         self.index = Index(self.store_dir / "index.sqlite", self._all_manifests)
         self.config: Config = load_config(self.store_dir / "config.toml")
-        self._sync_index()
+        self.sync_index()
 
     # -- lifecycle ---------------------------------------------------------------------
     @classmethod
@@ -110,8 +110,9 @@ class Repository:
             except Exception:  # noqa: S112 - fsck reports broken manifests, the cache skips them
                 continue
 
-    def _sync_index(self) -> None:
-        """Index manifests written by processes that died before indexing them."""
+    def sync_index(self) -> None:
+        """Index manifests this process did not write itself: another process's saves (a
+        kernel, a pull, ``git pull``) and those of processes that died before indexing."""
         on_disk, indexed = set(self.versions.ids()), self.index.ids()
         for vid in on_disk - indexed:
             try:
