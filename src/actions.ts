@@ -81,6 +81,17 @@ export function createActions(
         );
       }),
 
+    setGitAutocommit: on =>
+      guarded(async () => {
+        await model.setGitAutocommit(on);
+        Notification.info(
+          on
+            ? 'Each save now also commits the notebook to git.'
+            : 'Saves no longer commit the notebook to git.',
+          { autoClose: 4000 }
+        );
+      }),
+
     save: message =>
       guarded(async () => {
         const result = await model.save(message);

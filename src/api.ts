@@ -4,6 +4,7 @@
 import { NbVersionAPIError, requestAPI } from './request';
 import {
   IJob,
+  IGitState,
   IRefs,
   IRemote,
   IRestoreResult,
@@ -212,4 +213,19 @@ export function join(
     `remotes/${encodeURIComponent(remote)}/join`,
     post({ path })
   );
+}
+
+export function getGit(path: string): Promise<IGitState> {
+  return requestAPI<IGitState>(`git?${query({ path })}`);
+}
+
+/** Turn git auto-commit on (409 outside a git repository) or off. */
+export function setGitAutocommit(
+  path: string,
+  autocommit: boolean
+): Promise<IGitState> {
+  return requestAPI<IGitState>('git', {
+    method: 'PUT',
+    body: JSON.stringify({ path, autocommit })
+  });
 }

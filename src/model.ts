@@ -5,6 +5,7 @@ import { ISignal, Signal } from '@lumino/signaling';
 import * as api from './api';
 import {
   IAuthor,
+  IGitState,
   IJob,
   IRefs,
   IRemote,
@@ -117,6 +118,10 @@ export class VersionsModel {
   get storage(): IStorage | null {
     return this._storage;
   }
+  /** Git auto-commit of the project (null until loaded, or when it could not load). */
+  get git(): IGitState | null {
+    return this._git;
+  }
   /** Who saves here, as the server sees it (null until the status loaded). */
   get user(): IAuthor | null {
     return this._status?.user ?? null;
@@ -215,17 +220,21 @@ export class VersionsModel {
       return;
     }
     const ticket = ++this._sharingTicket;
+    // the git state is a small extra: failing to read it never hides the remotes
+    const git = api.getGit(path).catch(() => null);
     try {
       const remotes = await api.listRemotes(path);
       // storage reads every manifest of the store: only when it can matter (a remote to
       // evict to) or when asked for (the Sharing section unfolded)
       const storage =
         remotes.length || this._sharingOpen ? await api.getStorage(path) : null;
+      const gitState = await git;
       if (ticket !== this._sharingTicket || path !== this.path) {
         return;
       }
       this._remotes = remotes;
       this._storage = storage;
+      this._git = gitState;
       this._sharingError = null;
     } catch (error) {
       if (ticket === this._sharingTicket) {
@@ -280,6 +289,26 @@ export class VersionsModel {
       },
       'sharing'
     );
+  }
+
+  /** Turn git auto-commit on or off (throws, e.g. 409 outside a git repository). */
+  async setGitAutocommit(on: boolean): Promise<IGitState> {
+    const path = this._requirePath();
+    const before = this._git;
+    // the checkbox follows the click at once; a refusal puts it back
+    if (before) {
+      this._git = { ...before, autocommit: on };
+      this._changed.emit();
+    }
+    try {
+      this._git = await api.setGitAutocommit(path, on);
+      return this._git;
+    } catch (error) {
+      this._git = before;
+      throw error;
+    } finally {
+      this._changed.emit();
+    }
   }
 
   /** Append the next page of history. */
@@ -535,6 +564,7 @@ export class VersionsModel {
   private _lastFetchMs = 0;
   private _remotes: IRemote[] = [];
   private _storage: IStorage | null = null;
+  private _git: IGitState | null = null;
   private _sharingError: string | null = null;
   private _sharingTicket = 0;
   private _sharingLoad: Promise<void> | null = null;

@@ -173,6 +173,16 @@ export interface ITransferResult {
 export type Locality = 'local' | 'remote-only' | 'partial' | 'missing';
 
 /** `GET storage?path=` response body. */
+/** Git auto-commit of the project (`GET git`). */
+export interface IGitState {
+  /** The project is inside a git work tree. */
+  work_tree: boolean;
+  /** Each save also commits the notebook (`[git] autocommit`). */
+  autocommit: boolean;
+  /** The store has its `.gitignore` (manifests and refs are committed too). */
+  setup: boolean;
+}
+
 export interface IStorage {
   local_bytes: number;
   budget: number | null;

@@ -49,6 +49,15 @@ def set_autocommit(store_dir: Path, on: bool) -> None:
         atomic_write(path, "\n".join(_dump(data)).encode(), tmp_dir=store_dir / "tmp")
 
 
+def in_work_tree(path: Path) -> bool:
+    """Whether ``path`` is inside a git work tree (False when git is missing or fails)."""
+    try:
+        done = _git(path, "rev-parse", "--is-inside-work-tree")
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return done.returncode == 0 and done.stdout.strip() == "true"
+
+
 def _git(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "LC_ALL": "C", "GIT_TERMINAL_PROMPT": "0"}
     return subprocess.run(

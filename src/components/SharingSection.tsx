@@ -1,7 +1,7 @@
 import * as React from 'react';
 
 import { VersionsModel } from '../model';
-import { IRemote, IStorage } from '../tokens';
+import { IGitState, IRemote, IStorage } from '../tokens';
 import { formatBytes } from './format';
 import { IPanelActions } from './types';
 
@@ -74,6 +74,45 @@ export function StorageBar(props: { storage: IStorage }): JSX.Element {
   );
 }
 
+/** The git auto-commit checkbox, or a muted line outside a git repository. */
+export function GitAutocommit(props: {
+  git: IGitState;
+  disabled: boolean;
+  onChange: (on: boolean) => void;
+}): JSX.Element {
+  const { git, disabled, onChange } = props;
+  if (!git.work_tree) {
+    return (
+      <p
+        className="jp-nbversion-muted jp-nbversion-git"
+        data-testid="nbversion-git-none"
+        title="git init the project folder to commit the notebook on each save"
+      >
+        Git: not in a git repository.
+      </p>
+    );
+  }
+  return (
+    <label
+      className="jp-nbversion-git"
+      data-testid="nbversion-git"
+      title={
+        "Each save also commits the notebook (and the store's manifests and refs, never " +
+        "its data) to the enclosing git repository, with the version's message " +
+        '(nbversion git-setup --autocommit on|off)'
+      }
+    >
+      <input
+        type="checkbox"
+        checked={git.autocommit}
+        disabled={disabled}
+        onChange={e => onChange(e.currentTarget.checked)}
+      />{' '}
+      Commit notebook to git on each save
+    </label>
+  );
+}
+
 /** Remotes with ahead/behind counts, Push and Pull, and the local storage bar. */
 export function SharingSection(props: {
   model: VersionsModel;
@@ -99,6 +138,7 @@ export function SharingSection(props: {
         Sharing
         {hasRemotes || model.sharingError ? '' : ' · no remote'}
         {model.storage?.over_budget ? ' · over budget' : ''}
+        {model.git?.autocommit ? ' · git auto-commit' : ''}
       </summary>
       {model.sharingError && (
         <p className="jp-nbversion-error">{model.sharingError}</p>
@@ -199,6 +239,13 @@ export function SharingSection(props: {
         </div>
       )}
       {model.storage && <StorageBar storage={model.storage} />}
+      {model.git && (
+        <GitAutocommit
+          git={model.git}
+          disabled={model.running}
+          onChange={on => actions.setGitAutocommit(on)}
+        />
+      )}
     </details>
   );
 }

@@ -16,4 +16,6 @@ export interface IPanelActions {
   pull(remote: string): void;
   /** After "fetch first" and a pull: join `REMOTE/branch` into the current branch. */
   join(remote: string): void;
+  /** Turn git auto-commit (each save also commits the notebook) on or off. */
+  setGitAutocommit(on: boolean): void;
 }

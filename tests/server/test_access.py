@@ -27,7 +27,7 @@ SPEC = yaml.safe_load((REPO / "server_ext/nbversion/server/openapi.yaml").read_t
 DOC = REPO / "docs" / "reliability.md"
 SAMPLES = {"ref": "HEAD", "kind": "branches", "name": "exp", "job_id": "0" * 32}
 BODY = {"path": "analysis.ipynb", "name": "exp", "branch": "main", "message": "m",
-        "preview": True}  # fmt: skip
+        "preview": True, "autocommit": False}  # fmt: skip
 
 
 class Role(Authorizer):
@@ -51,7 +51,7 @@ OPERATIONS = [
     (method.upper(), path)
     for path, ops in SPEC["paths"].items()
     for method in ops
-    if method in {"get", "post", "delete"}
+    if method in {"get", "post", "put", "delete"}
 ]
 ROLES = {"anonymous": Writer, "reader": Reader, "writer": Writer}
 _results: dict[tuple[str, str], dict[str, str]] = {}
@@ -60,7 +60,7 @@ _results: dict[tuple[str, str], dict[str, str]] = {}
 async def _call(fetch: Fetch, method: str, path: str, anonymous: bool) -> int:
     concrete = re.sub(r"\{([^}]+)\}", lambda m: SAMPLES[m[1]], path).lstrip("/")
     kwargs: dict[str, Any] = {"method": method}
-    if method == "POST":
+    if method in {"POST", "PUT"}:
         kwargs["body"] = json.dumps(BODY)
     if method == "DELETE":
         kwargs["allow_nonstandard_methods"] = True

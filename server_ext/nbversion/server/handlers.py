@@ -1,8 +1,8 @@
 """Tornado handlers for ``/nbversion/api/``: validate, authorize, call the service, answer JSON.
 
 Every verb is ``@web.authenticated`` then ``@authorized``; ``auth_resource`` names the
-permission a jupyter_server ``Authorizer`` is asked about (GET needs ``read``, POST and
-DELETE need ``write``). Errors are :class:`NbVersionError` subclasses, turned into a JSON
+permission a jupyter_server ``Authorizer`` is asked about (GET needs ``read``; POST, PUT
+and DELETE need ``write``). Errors are :class:`NbVersionError` subclasses, turned into a JSON
 body ``{message, reason}`` with their HTTP status in one place (:func:`maps_errors`).
 """
 
@@ -310,6 +310,26 @@ class JoinHandler(NbVersionHandler):
         self.write_json(await self.service.join(remote, path, _optional(body, "branch")))
 
 
+class GitHandler(NbVersionHandler):
+    """``GET git?path=…``: git auto-commit state; ``PUT git`` ``{path?, autocommit}`` sets it."""
+
+    @web.authenticated
+    @authorized
+    @maps_errors
+    async def get(self) -> None:
+        self.write_json(await self.service.git(self.arg("path")))
+
+    @web.authenticated
+    @authorized
+    @maps_errors
+    async def put(self) -> None:
+        body = self.body()
+        on = body.get("autocommit")
+        if not isinstance(on, bool):
+            raise InvalidInput("field 'autocommit' must be a boolean")
+        self.write_json(await self.service.set_git_autocommit(_optional(body, "path"), on))
+
+
 class StorageHandler(NbVersionHandler):
     """``GET storage?path=…``: local size vs budget; each version local, remote-only or partial."""
 
@@ -355,6 +375,7 @@ def route_table() -> list[tuple[str, type[APIHandler]]]:
         (rf"{api}/refs/(branches|tags)", RefKindHandler),
         (rf"{api}/refs/(branches|tags)/{_REF}", RefHandler),
         (rf"{api}/storage", StorageHandler),
+        (rf"{api}/git", GitHandler),
         (rf"{api}/remotes", RemotesHandler),
         (rf"{api}/remotes/{_REF}/push", PushHandler),
         (rf"{api}/remotes/{_REF}/pull", PullHandler),

@@ -391,6 +391,31 @@ class VersionService:
 
         return await self._store(work)
 
+    async def git(self, path: str | None = None) -> dict[str, bool]:
+        """Git auto-commit: ``work_tree`` (project in git), ``autocommit``, ``setup``."""
+        from . import sharing
+
+        if path is not None:
+            self.notebook_path(path)
+        return await asyncio.to_thread(sharing.git_state, self.root)
+
+    async def set_git_autocommit(self, path: str | None, on: bool) -> dict[str, bool]:
+        """Turn auto-commit on (needs a git work tree: 409 otherwise) or off.
+
+        Turning it on creates the store when there is none yet and writes its
+        ``.gitignore``, as ``nbversion git-setup --autocommit on`` does.
+        """
+        from .. import gitsync
+        from . import sharing
+
+        if path is not None:
+            self.notebook_path(path)
+        if on:
+            if not await asyncio.to_thread(gitsync.in_work_tree, self.root):
+                raise Conflict(f"{self.root} is not in a git repository: run git init first")
+            await self._store(self._open, True)
+        return await asyncio.to_thread(sharing.set_git_autocommit, self.root, on)
+
     async def _after_transfer(self) -> None:
         """Once a push or pull is over: the service's index learns of pulled versions."""
         with contextlib.suppress(NotFound):

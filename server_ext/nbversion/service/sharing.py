@@ -112,3 +112,37 @@ def join_tracking(repo: Repository, notebook_id: str, remote: str, branch: str) 
         "joined": joined.id if joined is not None else None,
         "head": repo.refs.get(notebook_id, HEADS, branch),
     }
+
+
+def git_state(root: Path) -> dict[str, bool]:
+    """Whether the project is in a git work tree, auto-commit is on, the store is set up."""
+    from .. import gitsync
+
+    store = root / ".nbversion"
+    exists = (store / "FORMAT").is_file()
+    return {
+        "work_tree": gitsync.in_work_tree(root),
+        "autocommit": exists and gitsync.autocommit_enabled(store),
+        "setup": exists and (store / ".gitignore").is_file(),
+    }
+
+
+def set_git_autocommit(root: Path, on: bool) -> dict[str, bool]:
+    """Turn auto-commit on (like ``nbversion git-setup --autocommit on``) or off.
+
+    On writes the store's ``.gitignore`` too, so manifests and refs are committed with the
+    notebook and the data is not; it needs the project in a git work tree (409 otherwise).
+    The store must exist (the service creates it first when turning auto-commit on).
+    """
+    from .. import gitsync
+    from ..errors import Conflict
+    from ..remote import write_gitignore
+
+    store = root / ".nbversion"
+    if on:
+        if not gitsync.in_work_tree(root):
+            raise Conflict(f"{root} is not in a git repository: run git init first")
+        write_gitignore(store)
+    if (store / "FORMAT").is_file():
+        gitsync.set_autocommit(store, on)
+    return git_state(root)
