@@ -5,10 +5,20 @@ and scipy; an estimator that holds other types (a custom transformer, xgboost) i
 saved with skops but marked ``needs_trust``, and ``decode`` refuses it without trust.
 Estimators that refer to ``__main__`` (a lambda in a FunctionTransformer) decline, since
 skops stores functions by name only; pickle/cloudpickle then saves them by value.
+
+skops' zip is not deterministic: each member carries the time it was written, and the
+array members are named after the ``id()`` of the arrays. An unchanged model would then
+get new bytes on every encoding (a new fingerprint, stored again, shown as changed in a
+diff). :func:`canonical_zip` rewrites it with fixed times and those ids numbered in schema
+order, so equal models encode to equal bytes.
 """
 
 from __future__ import annotations
 
+import io
+import json
+import re
+import zipfile
 from typing import Any
 
 from .base import Buffers, Encoded, Serializer, json_safe, qualified_name, short_repr, type_names
@@ -36,7 +46,7 @@ class SklearnSerializer(Serializer):
         except ImportError:  # skops is optional (extra "sklearn"): pickle takes over
             return None
         try:
-            data = sio.dumps(obj)
+            data = canonical_zip(sio.dumps(obj))
             types = sio.get_untrusted_types(data=data)
         except Exception:  # skops cannot handle every estimator; pickle will
             return None
@@ -67,6 +77,63 @@ class SklearnSerializer(Serializer):
                 kind, "it holds types from outside sklearn: " + ", ".join(foreign)
             )
         return sio.loads(data, trusted=types)
+
+
+_SCHEMA = "schema.json"
+_ID_NAMED = re.compile(r"^\d+\.[A-Za-z0-9]+$")
+_EPOCH = (1980, 1, 1, 0, 0, 0)
+
+
+def canonical_zip(data: bytes) -> bytes:
+    """skops bytes made deterministic: fixed member times, and the ``id()``-derived parts
+    (array member names, the schema's ``__id__`` memo keys) renumbered in schema order.
+
+    Renumbering is one-to-one, so shared references stay shared. Returns ``data`` unchanged
+    when the archive is not laid out as expected (the model then only loses deduplication,
+    never correctness).
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as src:
+            infos = src.infolist()
+            names = [i.filename for i in infos]
+            if _SCHEMA not in names or len(set(names)) != len(names):
+                return data
+            schema = json.loads(src.read(_SCHEMA))
+            members = {i.filename: (i, src.read(i)) for i in infos}
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return data
+    if any(n != _SCHEMA and not _ID_NAMED.match(n) for n in names):
+        return data
+    files: dict[str, str] = {}
+    ids: dict[int, int] = {}
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if isinstance(node.get("__id__"), int):
+                node["__id__"] = ids.setdefault(node["__id__"], len(ids))
+            ref = node.get("file")
+            if isinstance(ref, str) and ref in members:
+                node["file"] = files.setdefault(ref, f"m{len(files)}.{ref.rsplit('.', 1)[1]}")
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(schema)
+    if len(files) != len(names) - 1:  # a member the schema does not name: leave it be
+        return data
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as dst:
+        for old in [_SCHEMA, *files]:
+            info, content = members[old]
+            new = zipfile.ZipInfo(files.get(old, old), date_time=_EPOCH)
+            new.compress_type = info.compress_type
+            new.external_attr = info.external_attr
+            if old == _SCHEMA:
+                content = json.dumps(schema, indent=2).encode()
+            dst.writestr(new, content)
+    return out.getvalue()
 
 
 def estimator_stats(est: Any) -> dict[str, Any]:
