@@ -16,10 +16,9 @@ import logging
 import os
 import subprocess
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from .store.config import load_config
-from .store.fsutil import atomic_write
+from .store.config import load_config, update_config
 
 if TYPE_CHECKING:
     from .store import Repository
@@ -39,14 +38,11 @@ def autocommit_enabled(store_dir: Path) -> bool:
 
 def set_autocommit(store_dir: Path, on: bool) -> None:
     """Turn auto-commit on or off in ``config.toml``."""
-    from .remote.config import _dump, _read
-    from .store.locks import FileLock
 
-    path = store_dir / "config.toml"
-    with FileLock(path):
-        data = _read(path)
+    def change(data: dict[str, Any]) -> None:
         data.setdefault("git", {})["autocommit"] = on
-        atomic_write(path, "\n".join(_dump(data)).encode(), tmp_dir=store_dir / "tmp")
+
+    update_config(store_dir, change)
 
 
 def in_work_tree(path: Path) -> bool:
@@ -81,7 +77,7 @@ def commit_version(repo: Repository, manifest: Manifest) -> str | None:
     if (repo.store_dir / ".gitignore").is_file():  # set up by `nbversion git-setup`
         paths.append(repo.store_dir.name)
     try:
-        if _git(root, "rev-parse", "--is-inside-work-tree").returncode != 0:
+        if not in_work_tree(root):
             log.warning("nbversion autocommit: %s is not in a git work tree", root)
             return None
         added = _git(root, "add", "--", *paths)

@@ -14,8 +14,8 @@ import pytest
 import tomllib
 
 from nbversion import remote
-from nbversion.remote.config import _dump
 from nbversion.store import Repository, load_config
+from nbversion.store.config import dump_toml
 
 from tests.remote.conftest import (
     S3Server,
@@ -45,7 +45,7 @@ def configure(repo: Repository, **tiering: Any) -> None:
     path = repo.store_dir / "config.toml"
     data = tomllib.loads(path.read_text())
     data.setdefault("tiering", {}).update(tiering)
-    path.write_text("\n".join(_dump(data)))
+    path.write_text(dump_toml(data))
     repo.config = load_config(path)
 
 

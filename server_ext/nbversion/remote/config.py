@@ -7,20 +7,14 @@ the usual places (``AWS_ACCESS_KEY_ID``, ``~/.aws``, instance roles), never from
 from __future__ import annotations
 
 import re
-import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..errors import Conflict, InvalidInput, NotFound
-from ..store.config import _toml_value
+from ..store.config import read_toml, update_config
 from ..store.fsutil import atomic_write
-from ..store.locks import FileLock
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 #: What git should not track in ``.nbversion/``: data goes to the remote, the rest is local.
@@ -50,38 +44,9 @@ def normalize_url(url: str) -> str:
     return str(Path(url).expanduser().resolve())
 
 
-def _read(path: Path) -> dict[str, Any]:
-    try:
-        return tomllib.loads(path.read_text())
-    except FileNotFoundError:
-        return {}
-    except tomllib.TOMLDecodeError as err:
-        raise InvalidInput(f"{path}: {err}") from None
-
-
-def _dump(data: dict[str, Any], prefix: str = "") -> list[str]:
-    """TOML for nested tables of scalars and lists of scalars (what config.toml holds)."""
-    lines: list[str] = []
-    scalars = {k: v for k, v in data.items() if not isinstance(v, dict)}
-    if prefix and (scalars or not data):
-        lines.append(f"[{prefix}]")
-    for key, value in scalars.items():
-        if isinstance(value, list):
-            rendered = "[" + ", ".join(_toml_value(v) for v in value) + "]"
-        else:
-            rendered = _toml_value(value)
-        lines.append(f"{key} = {rendered}")
-    if scalars:
-        lines.append("")
-    for key, value in data.items():
-        if isinstance(value, dict):
-            lines += _dump(value, f"{prefix}.{key}" if prefix else key)
-    return lines
-
-
 def list_remotes(store_dir: Path) -> dict[str, RemoteSpec]:
     """Every configured remote by name."""
-    table = _read(store_dir / "config.toml").get("remote", {})
+    table = read_toml(store_dir / "config.toml").get("remote", {})
     out = {}
     for name, entry in table.items():
         if isinstance(entry, dict) and isinstance(entry.get("url"), str):
@@ -103,14 +68,15 @@ def get_remote(store_dir: Path, name: str | None) -> RemoteSpec:
     return remotes[name]
 
 
-def _update(store_dir: Path, change: Any) -> None:
-    path = store_dir / "config.toml"
-    with FileLock(path):
-        data = _read(path)
+def _update(store_dir: Path, change: Callable[[dict[str, Any]], None]) -> None:
+    """Apply ``change`` to the ``[remote]`` tables (dropped when it leaves them empty)."""
+
+    def on_tables(data: dict[str, Any]) -> None:
         change(data.setdefault("remote", {}))
         if not data["remote"]:
             del data["remote"]
-        atomic_write(path, "\n".join(_dump(data)).encode(), tmp_dir=store_dir / "tmp")
+
+    update_config(store_dir, on_tables)
 
 
 def add_remote(store_dir: Path, name: str, url: str, endpoint_url: str = "") -> RemoteSpec:

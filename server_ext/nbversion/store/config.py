@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any, TypeVar
@@ -117,12 +118,7 @@ class Config:
 
 def load_config(path: Path) -> Config:
     """Read ``config.toml``; a missing file means defaults."""
-    try:
-        data = tomllib.loads(Path(path).read_text())
-    except FileNotFoundError:
-        data = {}
-    except tomllib.TOMLDecodeError as err:
-        raise InvalidInput(f"{path}: {err}") from None
+    data = read_toml(path)
     policy = _section(path, "retention", RetentionPolicy, data.pop("retention", {}))
     tiering = _section(path, "tiering", TieringPolicy, data.pop("tiering", {}))
     git = _section(path, "git", GitPolicy, data.pop("git", {}))
@@ -145,15 +141,52 @@ def _section(path: Path, name: str, cls: type[_P], section: Any) -> _P:
         raise InvalidInput(f"{path}: {err}") from None
 
 
-def dump_toml(tables: dict[str, dict[str, Any]]) -> str:
-    """A minimal TOML writer: tables of str/int/float/bool values."""
+def read_toml(path: Path) -> dict[str, Any]:
+    """The tables of a TOML file as parsed (no file: empty); a syntax error is InvalidInput."""
+    try:
+        return tomllib.loads(Path(path).read_text())
+    except FileNotFoundError:
+        return {}
+    except tomllib.TOMLDecodeError as err:
+        raise InvalidInput(f"{path}: {err}") from None
+
+
+def dump_toml(data: dict[str, Any]) -> str:
+    """A minimal TOML writer for what config.toml holds: nested tables of scalars and
+    lists of scalars (``{"remote": {"origin": {...}}}`` becomes ``[remote.origin]``)."""
+    return "\n".join(_toml_lines(data))
+
+
+def _toml_lines(data: dict[str, Any], prefix: str = "") -> list[str]:
     lines: list[str] = []
-    for table, values in tables.items():
-        lines.append(f"[{table}]")
-        for key, value in values.items():
-            lines.append(f"{key} = {_toml_value(value)}")
+    scalars = {k: v for k, v in data.items() if not isinstance(v, dict)}
+    if prefix and (scalars or not data):
+        lines.append(f"[{prefix}]")
+    for key, value in scalars.items():
+        if isinstance(value, list):
+            rendered = "[" + ", ".join(_toml_value(v) for v in value) + "]"
+        else:
+            rendered = _toml_value(value)
+        lines.append(f"{key} = {rendered}")
+    if scalars:
         lines.append("")
-    return "\n".join(lines)
+    for key, value in data.items():
+        if isinstance(value, dict):
+            lines += _toml_lines(value, f"{prefix}.{key}" if prefix else key)
+    return lines
+
+
+def update_config(store_dir: Path, change: Callable[[dict[str, Any]], None]) -> None:
+    """Change ``config.toml`` under its lock: parse it, let ``change`` edit the tables in
+    place (it may raise to abandon the change), and write the result atomically."""
+    from .fsutil import atomic_write
+    from .locks import FileLock
+
+    path = store_dir / "config.toml"
+    with FileLock(path):
+        data = read_toml(path)
+        change(data)
+        atomic_write(path, dump_toml(data).encode(), tmp_dir=store_dir / "tmp")
 
 
 def _toml_value(value: Any) -> str:

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..remote.config import _dump, _read
 from ..remote.transfer import Progress
 from ..store import Repository
-from ..store.config import TieringPolicy, load_config, parse_size
-from ..store.fsutil import atomic_write
-from ..store.locks import FileLock
+from ..store.config import TieringPolicy, load_config, parse_size, update_config
 from .fetch import RemoteFetcher
 from .usage import Catalog
 
@@ -29,11 +26,10 @@ def set_budget(repo: Repository, size: str) -> TieringPolicy:
     """Set ``tiering.max_local_size`` in config.toml ("" removes the budget)."""
     if size:
         parse_size(size)  # InvalidInput for a bad size, before anything is written
-    path = repo.store_dir / "config.toml"
-    with FileLock(path):
-        data: dict[str, Any] = _read(path)
-        table = data.setdefault("tiering", {})
-        table["max_local_size"] = size
-        atomic_write(path, "\n".join(_dump(data)).encode(), tmp_dir=repo.tmp_dir)
-    repo.config = load_config(path)
+    update_config(repo.store_dir, lambda data: _set(data, "tiering", "max_local_size", size))
+    repo.config = load_config(repo.store_dir / "config.toml")
     return repo.config.tiering
+
+
+def _set(data: dict[str, Any], table: str, key: str, value: Any) -> None:
+    data.setdefault(table, {})[key] = value
