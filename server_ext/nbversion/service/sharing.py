@@ -131,17 +131,15 @@ def set_git_autocommit(root: Path, on: bool) -> dict[str, bool]:
     """Turn auto-commit on (like ``nbversion git-setup --autocommit on``) or off.
 
     On writes the store's ``.gitignore`` too, so manifests and refs are committed with the
-    notebook and the data is not; it needs the project in a git work tree (409 otherwise).
-    The store must exist (the service creates it first when turning auto-commit on).
+    notebook and the data is not. The caller has checked that the project is in a git work
+    tree and created the store (the service does both, in that order, so nothing is
+    created outside git).
     """
     from .. import gitsync
-    from ..errors import Conflict
     from ..remote import write_gitignore
 
     store = root / ".nbversion"
     if on:
-        if not gitsync.in_work_tree(root):
-            raise Conflict(f"{root} is not in a git repository: run git init first")
         write_gitignore(store)
     if (store / "FORMAT").is_file():
         gitsync.set_autocommit(store, on)
