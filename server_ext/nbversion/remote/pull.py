@@ -21,7 +21,7 @@ from .backend import RemoteStore
 from .config import RemoteSpec, add_remote
 from .transfer import (
     Progress,
-    ancestry_of,
+    history_of,
     parse_manifest,
     run_parallel,
     store_manifest,
@@ -120,8 +120,8 @@ def _missing_data(repo: Repository, heads: list[str]) -> list[str]:
     tiering evicted stay on the remote until a restore needs them.
     """
     out: list[str] = []
-    for vid in ancestry_of(repo, heads):
-        for oid in repo.versions.read(vid).object_ids():
+    for manifest in history_of(repo, heads).values():
+        for oid in manifest.object_ids():
             if not repo.objects.has(oid) and not repo.objects.is_remote_only(oid):
                 out.append(oid)
     return out

@@ -116,14 +116,19 @@ def ancestry(repo: Repository, start: str) -> set[str]:
 
 def ancestry_of(repo: Repository, starts: Iterable[str]) -> set[str]:
     """Every version in ``starts`` or among their ancestors whose manifest is local."""
-    seen: set[str] = set()
+    return set(history_of(repo, starts))
+
+
+def history_of(repo: Repository, starts: Iterable[str]) -> dict[str, Manifest]:
+    """The local manifests of ``starts`` and all their ancestors, each read once."""
+    seen: dict[str, Manifest] = {}
     stack = list(starts)
     while stack:
         vid = stack.pop()
         if vid in seen or not repo.versions.has(vid):
             continue
-        seen.add(vid)
-        stack.extend(repo.versions.read(vid).parents)
+        seen[vid] = manifest = repo.versions.read(vid)
+        stack.extend(manifest.parents)
     return seen
 
 
