@@ -75,6 +75,8 @@ def is_trusted(store_dir: Path, version_id: str) -> bool:
     """True when the version carries this user's valid signature or a trusted author."""
     if _valid(store_dir / SIGNATURES_DIR / version_id, version_id):
         return True
+    if not (store_dir / SIGNATURES_DIR / AUTHORS_DIR).is_dir():
+        return False  # no author trusted: no need to read the manifest
     author = _author_of(store_dir, version_id)
     return author is not None and is_trusted_author(store_dir, author)
 
