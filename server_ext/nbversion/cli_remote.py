@@ -26,7 +26,10 @@ def _emit(args: argparse.Namespace, data: Any, text: str) -> None:
 
 
 class ProgressLine:
-    """Rewrites one stderr line (``objects 12/40, 48.0 MB``) at most ten times a second."""
+    """Rewrites one stderr line (``objects 12/40, 48.0 MB``) at most ten times a second.
+
+    Use as a context manager: the line is ended however the transfer ends.
+    """
 
     def __init__(self, verb: str, quiet: bool = False) -> None:
         self.verb, self.quiet, self.last, self.shown = verb, quiet, 0.0, False
@@ -48,6 +51,12 @@ class ProgressLine:
         """End the progress line."""
         if self.shown:
             print(file=sys.stderr)
+
+    def __enter__(self) -> ProgressLine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def cmd_remote(args: argparse.Namespace) -> int:
@@ -77,20 +86,12 @@ def cmd_remote(args: argparse.Namespace) -> int:
 def cmd_push(args: argparse.Namespace) -> int:
     from . import remote
 
-    line = ProgressLine("push", args.json)
-    with _repo(args) as repo:
+    with _repo(args) as repo, ProgressLine("push", args.json) as line:
         spec = remote.get_remote(repo.store_dir, args.remote)
-        try:
-            res = remote.push(
-                repo,
-                spec,
-                notebook=args.notebook,
-                branch=args.branch,
-                force=args.force,
-                progress=line,
-            )
-        finally:
-            line.close()
+        res = remote.push(
+            repo, spec, notebook=args.notebook, branch=args.branch, force=args.force,
+            progress=line,
+        )  # fmt: skip
     text = [f"pushed to {spec.name}: {res.objects_sent} objects ({res.bytes_sent} bytes)"]
     text[0] += f", {res.versions_sent} versions"
     text += [f"  {ref} -> {vid[:12]}" for ref, vid in res.refs_updated.items()]
@@ -103,13 +104,9 @@ def cmd_push(args: argparse.Namespace) -> int:
 def cmd_pull(args: argparse.Namespace) -> int:
     from . import remote
 
-    line = ProgressLine("pull", args.json)
-    with _repo(args) as repo:
+    with _repo(args) as repo, ProgressLine("pull", args.json) as line:
         spec = remote.get_remote(repo.store_dir, args.remote)
-        try:
-            res = remote.pull(repo, spec, progress=line)
-        finally:
-            line.close()
+        res = remote.pull(repo, spec, progress=line)
     text = [f"fetched from {spec.name}: {res.versions_fetched} versions, "]
     text[0] += f"{res.objects_fetched} objects ({res.bytes_fetched} bytes)"
     text += [f"  {ref} -> {vid[:12]}" for ref, vid in res.refs.items()]
@@ -121,13 +118,10 @@ def cmd_pull(args: argparse.Namespace) -> int:
 def cmd_clone(args: argparse.Namespace) -> int:
     from . import remote
 
-    line = ProgressLine("clone", args.json)
-    try:
+    with ProgressLine("clone", args.json) as line:
         repo, res = remote.clone(
             args.url, args.directory, endpoint_url=args.endpoint_url or "", progress=line
         )
-    finally:
-        line.close()
     repo.close()
     text = f"cloned {args.url} into {repo.root}: {res.versions_fetched} versions"
     _emit(args, {"root": str(repo.root), **res.__dict__}, text)

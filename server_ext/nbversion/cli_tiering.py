@@ -104,13 +104,9 @@ def cmd_fetch(args: argparse.Namespace) -> int:
     from . import tiering
     from .cli_remote import ProgressLine
 
-    line = ProgressLine("fetch", args.json)
-    with _repo(args) as repo:
+    with _repo(args) as repo, ProgressLine("fetch", args.json) as line:
         vid = repo.resolve(args.ref, args.notebook)
-        try:
-            info = tiering.fetch_version(repo, vid, progress=line)
-        finally:
-            line.close()
+        info = tiering.fetch_version(repo, vid, progress=line)
     text = f"fetched {info['objects']} objects ({human(info['bytes'])}) for version {vid[:12]}"
     _emit(args, {"id": vid, **info}, text)
     return 0
