@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .store.config import load_config, update_config
+from .store.refs import UNDO_BRANCH
 
 if TYPE_CHECKING:
     from .store import Repository
@@ -99,6 +100,6 @@ def commit_version(repo: Repository, manifest: Manifest) -> str | None:
 
 def after_save(repo: Repository, manifest: Manifest) -> None:
     """Called by the store after every save: commit when the project asked for it."""
-    if manifest.branch.startswith("nbversion-") or not autocommit_enabled(repo.store_dir):
+    if manifest.branch == UNDO_BRANCH or not autocommit_enabled(repo.store_dir):
         return  # the undo points of restores are not the user's saves
     commit_version(repo, manifest)

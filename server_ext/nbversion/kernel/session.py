@@ -30,11 +30,11 @@ from ..notebook_snapshot import notebook_snapshot
 from ..store import Repository
 from ..store.fsutil import atomic_write
 from ..store.manifest import Manifest
+from ..store.refs import UNDO_BRANCH
 from . import autolog, background, datafiles, snapshot, tracking
 from .datafiles import capture_data_files, tracked_roots
 
 ENV_ROOT = "NBVERSION_ROOT"
-UNDO_BRANCH = "nbversion-undo"
 ENV_MAX_SIZE = "NBVERSION_MAX_VARIABLE_SIZE"
 
 

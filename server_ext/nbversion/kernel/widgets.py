@@ -26,8 +26,9 @@ from typing import Any
 
 from ..errors import NbVersionError
 from ..store.manifest import Manifest
+from ..store.refs import UNDO_BRANCH
 from . import render, snapshot
-from .session import UNDO_BRANCH, KernelSession
+from .session import KernelSession
 
 try:  # optional at import time: the magic falls back to HTML/text without it
     import ipywidgets as W

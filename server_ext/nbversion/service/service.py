@@ -21,13 +21,10 @@ from ..errors import Conflict, InvalidInput, NotFound
 from ..notebook_snapshot import notebook_snapshot
 from ..store import CorruptManifest, Repository
 from ..store.manifest import Manifest
+from ..store.refs import UNDO_BRANCH
 from . import divergence, kernels
 from .jobs import Job, JobRegistry
 from .paths import confine
-
-#: Where the kernel keeps the state from before each restore (``%version restore --undo``);
-#: an implementation detail, so listings leave it out.
-UNDO_BRANCH = "nbversion-undo"
 
 T = TypeVar("T")
 

@@ -27,6 +27,9 @@ from .manifest import utc_now
 
 HEADS, TAGS = "heads", "tags"
 DEFAULT_BRANCH = "main"
+#: Where a kernel keeps the state from before each restore (``%version restore --undo``):
+#: an implementation detail, so listings leave it out and auto-commit skips it.
+UNDO_BRANCH = "nbversion-undo"
 _BAD_CHARS = re.compile(r"[\x00-\x20\x7f~^:?*\[\\]")
 _NOTEBOOK_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 _ID_RE = re.compile(r"^[0-9a-f]{64}$")
