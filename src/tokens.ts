@@ -49,19 +49,23 @@ export interface IAuthor {
   email: string;
 }
 
-/** One row of `GET versions`. */
-export interface IVersionSummary {
+/** What a listing row and a version's details both say about a version. */
+export interface IVersionCommon {
   id: string;
   parents: string[];
   branch: string | null;
   message: string | null;
   author: IAuthor | null;
   created: string | null;
+  params: Record<string, unknown>;
+  metrics: Record<string, unknown>;
+  tags: string[];
+}
+
+/** One row of `GET versions`. */
+export interface IVersionSummary extends IVersionCommon {
   notebook_path: string | null;
   variables: number;
-  metrics: Record<string, unknown>;
-  params: Record<string, unknown>;
-  tags: string[];
   /** Remotes known to have this version (their tracking refs reach it). */
   remotes?: string[];
   /** The remote it came from, while no local branch holds it. */
@@ -95,18 +99,10 @@ export interface IVariableInfo {
 }
 
 /** `GET versions/{id}` response body (the manifest). */
-export interface IVersionDetails {
-  id: string;
-  parents: string[];
-  branch: string | null;
-  message: string | null;
-  author: IAuthor | null;
-  created: string | null;
+export interface IVersionDetails extends IVersionCommon {
   notebook: string;
   variables: Record<string, IVariableInfo>;
   data_files: Record<string, unknown>;
-  params: Record<string, unknown>;
-  metrics: Record<string, unknown>;
   environment: {
     python?: string;
     packages?: Record<string, string>;
@@ -114,7 +110,6 @@ export interface IVersionDetails {
     [key: string]: unknown;
   };
   skipped: { name: string; type?: string; reason: string }[];
-  tags: string[];
   trusted: boolean;
 }
 
