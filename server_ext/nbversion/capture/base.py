@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import math
 import reprlib
 import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
+
+from ..store.jsonsafe import float_value
 
 Buffers = Sequence[bytes | bytearray | memoryview]
 
@@ -95,14 +96,15 @@ def short_repr(obj: Any, limit: int = 200) -> str:
 
 
 def json_number(x: Any) -> Any:
-    """A number as JSON allows it: non-finite floats become strings ("nan", "inf")."""
+    """A number as JSON allows it: non-finite floats become strings ("nan", "inf", "-inf"),
+    the manifest's form (:mod:`nbversion.store.jsonsafe`)."""
     if x is None or isinstance(x, bool | int):
         return x
     try:
         f = float(x)
     except (TypeError, ValueError):
         return short_repr(x)
-    return f if math.isfinite(f) else str(f)
+    return float_value(f)
 
 
 def json_safe(value: Any, depth: int = 0) -> Any:

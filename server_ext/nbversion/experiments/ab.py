@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from ..store import Repository
+from ..store.jsonsafe import number
 from ..store.refs import TAGS
 from .ci import default_mode
 
@@ -42,7 +43,7 @@ def best_per_branch(
         history = repo.log(notebook, branch=branch)
         best: BranchBest = BranchBest(branch, None, None, "", len(history))
         for m in history:
-            v = m.metrics.get(metric)
+            v = number(m.metrics.get(metric))  # a stored NaN/inf is never the best
             if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):
                 continue
             if best.value is None or sign * v > sign * best.value:

@@ -9,13 +9,13 @@ when ``improvement >= min_delta`` (``--min-delta -0.01`` tolerates a 0.01 drop).
 
 from __future__ import annotations
 
-import math
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 from ..errors import Unprocessable
 from ..store import Repository
+from ..store.jsonsafe import is_real, number
 from ..store.manifest import Manifest
 from .metrics import LOWER_IS_BETTER
 from .registry import resolve_baseline
@@ -47,8 +47,10 @@ def default_mode(metric: str) -> str:
 
 
 def _value(m: Manifest, metric: str, which: str) -> float:
-    value = m.metrics.get(metric)
-    if not isinstance(value, int | float) or isinstance(value, bool) or not math.isfinite(value):
+    """The metric as a float; a stored NaN/inf counts (and fails the gate: NaN compares
+    false, an infinite loss is a regression), a missing or non-numeric one is an error."""
+    value = number(m.metrics.get(metric))
+    if not is_real(value):
         have = ", ".join(sorted(m.metrics)) or "none"
         raise Unprocessable(
             f"the {which} version {m.id[:10]} has no numeric metric {metric!r} (it has: {have})"
@@ -92,10 +94,8 @@ def report(r: GateResult, base: Manifest, cand: Manifest) -> str:
         "|---|---|---|---|",
     ]
     for name in sorted(set(base.metrics) | set(cand.metrics)):
-        a, c = base.metrics.get(name), cand.metrics.get(name)
-        change = (
-            f"{c - a:+.4g}" if isinstance(a, int | float) and isinstance(c, int | float) else ""
-        )
+        a, c = number(base.metrics.get(name)), number(cand.metrics.get(name))
+        change = f"{c - a:+.4g}" if is_real(a) and is_real(c) else ""
         mark = " **(gated)**" if name == r.metric else ""
         lines.append(f"| `{name}`{mark} | {_fmt(a)} | {_fmt(c)} | {change} |")
     lines += [

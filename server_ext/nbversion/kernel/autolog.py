@@ -70,6 +70,22 @@ def detect_params(namespace: Mapping[str, Any]) -> dict[str, Any]:
         except Exception:  # noqa: S112 - estimators that need constructor args: skip them
             continue
         for key, v in sorted(params.items()):
-            if isinstance(v, _JSON_SCALARS) and defaults.get(key, object()) != v:
+            if isinstance(v, _JSON_SCALARS) and not _same(defaults.get(key, _MISSING), v):
                 found[f"{name}.{key}"] = v
     return found
+
+
+_MISSING = object()
+
+
+def _same(default: Any, value: Any) -> bool:
+    """Equal, counting NaN as equal to NaN (``SimpleImputer``'s default ``missing_values``
+    is NaN, and ``nan != nan`` made it look like a set hyperparameter on every save)."""
+    if default is value or default == value:
+        return True
+    return (
+        isinstance(default, float)
+        and isinstance(value, float)
+        and math.isnan(default)
+        and math.isnan(value)
+    )

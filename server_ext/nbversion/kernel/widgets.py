@@ -21,10 +21,12 @@ The browser acts on the kernel it runs in:
 from __future__ import annotations
 
 import html
+import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from ..errors import NbVersionError
+from ..store.jsonsafe import is_real, numbers
 from ..store.manifest import Manifest
 from ..store.refs import UNDO_BRANCH
 from . import render, snapshot
@@ -86,8 +88,8 @@ def metrics_svg(
     ordered = sorted(versions, key=lambda m: m.created)
     series: dict[str, list[tuple[int, float]]] = {}
     for i, m in enumerate(ordered):
-        for k, v in m.metrics.items():
-            if isinstance(v, (int, float)) and not isinstance(v, bool) and v == v:
+        for k, v in numbers(m.metrics).items():  # NaN/inf ("nan", "inf"): a gap in the line
+            if is_real(v) and math.isfinite(v):
                 series.setdefault(k, []).append((i, float(v)))
     names = sorted(series)[:max_series]
     if not names:

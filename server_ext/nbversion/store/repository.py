@@ -15,6 +15,7 @@ from ..errors import Conflict, InvalidInput, NotFound, StoreError
 from .config import Config, default_config_text, load_config
 from .fsutil import atomic_write, fsync_dir
 from .index import Index
+from .jsonsafe import to_json
 from .manifest import Manifest
 from .notebook_file import default_author, notebook_id_of, read_notebook
 from .objects import ObjectStore
@@ -210,12 +211,13 @@ class Repository:
                 message=message,
                 author=dict(who),
                 parents=list(parents) if parents is not None else ([head] if head else []),
-                variables=dict(variables or {}),
+                # NaN/inf and other non-JSON values in a JSON form (see jsonsafe)
+                variables=to_json(variables or {}),
                 data_files=dict(data_files or {}),
-                params=dict(params or {}),
-                metrics=dict(metrics or {}),
-                environment=dict(environment or {}),
-                skipped=list(skipped or []),
+                params=to_json(params or {}),
+                metrics=to_json(metrics or {}),
+                environment=to_json(environment or {}),
+                skipped=to_json(skipped or []),
                 tags=list(tags or []),
             )
             missing = [
