@@ -3,6 +3,7 @@
  */
 import { Dialog, Notification, showDialog } from '@jupyterlab/apputils';
 import { INotebookContent } from '@jupyterlab/nbformat';
+import { INotebookModel } from '@jupyterlab/notebook';
 import { ReactWidget } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
@@ -257,13 +258,36 @@ export class Restorer {
   private _applyNotebook(result: IRestoreResult): void {
     const panel = this._model.notebook;
     if (result.notebook && panel) {
-      panel.context.model.fromJSON(
+      loadUntrusted(
+        panel.context.model,
         result.notebook as unknown as INotebookContent
       );
     }
   }
 
   private _undo: IUndo | null = null;
+}
+
+/**
+ * Load stored notebook content into the editor's model with every cell untrusted.
+ *
+ * A stored version may be a teammate's: a cell marked trusted would let its HTML outputs
+ * run script in this page. The server already strips trust marks; this is the second
+ * line, so trust comes back only when the user trusts the notebook the Jupyter way.
+ */
+export function loadUntrusted(
+  model: INotebookModel,
+  content: INotebookContent
+): void {
+  const cells = (content.cells ?? []).map(cell => {
+    const metadata = { ...(cell.metadata ?? {}) } as Record<string, unknown>;
+    delete metadata.trusted;
+    return { ...cell, metadata } as typeof cell;
+  });
+  model.fromJSON({ ...content, cells });
+  for (let i = 0; i < model.cells.length; i++) {
+    model.cells.get(i).trusted = false;
+  }
 }
 
 /** "Restored 1a2b3c4d: notebook; variables x, y restored, tmp removed". */

@@ -122,19 +122,18 @@ def is_trusted_author(store_dir: Path, author: str) -> bool:
 def runs_code(record: dict[str, Any], variables: dict[str, dict[str, Any]] | None = None) -> bool:
     """Whether loading a saved variable runs code (pickle, cloudpickle, ...), so needs trust.
 
-    As recorded at save time (``needs_trust``), else by its kind; an alias is judged by the
-    variable it aliases. An unknown kind is assumed to run code.
+    A kind that always runs code (pickle) needs trust whatever the record says; others as
+    recorded at save time (``needs_trust``: a skops model holding unreviewed types). An
+    alias is judged by the variable it aliases. An unknown kind is assumed to run code.
+    The record is only a hint for what to hold back: decoders check the bytes themselves.
     """
     target = record.get("alias_of")
     if variables is not None and isinstance(target, str) and target in variables:
         record = variables[target]
-    flag = record.get("needs_trust")
-    if isinstance(flag, bool):
-        return flag
     from .capture.registry import serializers
 
     kind = record.get("kind")
     for serializer in serializers():
         if kind in (serializer.kind, *serializer.extra_kinds):
-            return bool(serializer.always_needs_trust)
+            return bool(serializer.always_needs_trust) or record.get("needs_trust") is True
     return True

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..errors import Forbidden, NbVersionError
+from ..errors import Forbidden, InvalidInput, NbVersionError
 
 
 class Unserializable(NbVersionError):
@@ -31,3 +31,11 @@ class UnknownKind(NbVersionError):
     """No registered serializer decodes this kind (a newer nbversion, or a missing plugin)."""
 
     http_status = 422
+
+
+class MalformedValue(InvalidInput):
+    """A stored value fails validation (sizes, offsets, types): it is damaged or crafted."""
+
+    def __init__(self, kind: str, detail: str) -> None:
+        self.kind = kind
+        super().__init__(f"the stored {kind!r} value is malformed and was not loaded: {detail}")

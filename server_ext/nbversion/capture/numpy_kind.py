@@ -7,10 +7,11 @@ stored as their ``descr`` (the same literal the ``.npy`` header uses).
 
 from __future__ import annotations
 
-import ast
 from typing import TYPE_CHECKING, Any, Literal
 
+from . import validate
 from .base import Buffers, Encoded, Serializer, json_number, qualified_name, writable
+from .errors import MalformedValue
 
 if TYPE_CHECKING:
     import numpy as np
@@ -65,12 +66,19 @@ class NumpySerializer(Serializer):
         import numpy as np
 
         if "descr" in meta:
-            dtype = np.lib.format.descr_to_dtype(ast.literal_eval(meta["descr"]))
+            dtype = validate.dtype(kind, meta["descr"], descr=True)
         else:
-            dtype = np.dtype(meta["dtype"])
+            dtype = validate.dtype(kind, meta.get("dtype"))
+        dims = validate.shape(kind, meta.get("shape"))
+        order = validate.one_of(kind, meta.get("order"), ("C", "F"), "order")
+        if not buffers:
+            raise MalformedValue(kind, "no buffer")
         raw = writable(buffers[0]) if len(buffers) == 1 else bytearray(b"".join(buffers))
+        validate.nbytes(kind, dims, dtype.itemsize, memoryview(raw).nbytes, "the buffer")
+        if meta.get("scalar") and dims != ():
+            raise MalformedValue(kind, "a scalar must have shape []")
         flat = np.frombuffer(raw, dtype=np.uint8).view(dtype)
-        arr = flat.reshape(meta["shape"], order=meta["order"])
+        arr = flat.reshape(dims, order=order)
         return arr[()] if meta.get("scalar") else arr
 
 

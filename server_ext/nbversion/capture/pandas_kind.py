@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from .base import Buffers, Encoded, Serializer, json_number, qualified_name
+from .errors import MalformedValue
 
 _FRAMES = frozenset({"pandas.DataFrame", "pandas.core.frame.DataFrame"})
 _SERIESES = frozenset({"pandas.Series", "pandas.core.series.Series"})
@@ -360,17 +361,56 @@ def _encode_chunk(arr: Any, buffers: list[memoryview]) -> dict[str, Any]:
 
 
 def _decode_chunk(node: dict[str, Any], tp: Any, buffers: Buffers) -> Any:
+    """One column chunk, fully validated before anything reads it.
+
+    Arrow takes lengths and offsets on trust: a crafted ``large_binary`` offset reads
+    beyond its buffer. ``validate(full=True)`` checks offsets, sizes, UTF-8 and dictionary
+    indices, so a damaged or hostile chunk is an error, not a crash or a heap leak.
+    """
     import pyarrow as pa
 
+    chunk = _build_chunk(node, tp, buffers, 0)
+    if chunk.type != tp:
+        raise MalformedValue("pandas", f"a chunk is {chunk.type}, its schema says {tp}")
+    try:
+        chunk.validate(full=True)
+    except (pa.ArrowException, ValueError) as err:
+        raise MalformedValue("pandas", f"a column chunk fails validation ({err})") from None
+    return chunk
+
+
+def _index(kind: str, value: Any, buffers: Buffers, allow_none: bool) -> int:
+    low = -1 if allow_none else 0
+    if type(value) is not int or not low <= value < len(buffers):
+        raise MalformedValue(kind, f"buffer index {value!r} is out of range")
+    return value
+
+
+def _build_chunk(node: Any, tp: Any, buffers: Buffers, depth: int) -> Any:
+    import pyarrow as pa
+
+    if not isinstance(node, dict) or depth > 8:
+        raise MalformedValue("pandas", "a column chunk record is malformed")
     if "ipc" in node:
-        table = pa.ipc.open_stream(pa.py_buffer(buffers[node["ipc"]])).read_all()
+        data = pa.py_buffer(buffers[_index("pandas", node["ipc"], buffers, False)])
+        table = pa.ipc.open_stream(data).read_all()
+        if table.num_columns != 1:
+            raise MalformedValue("pandas", "an Arrow chunk must hold one column")
         return table.column(0).combine_chunks()
-    bufs = [None if i < 0 else pa.py_buffer(buffers[i]) for i in node["bufs"]]
+    length, nulls, refs = node.get("len"), node.get("nulls"), node.get("bufs")
+    if type(length) is not int or length < 0 or type(nulls) is not int or nulls < -1:
+        raise MalformedValue("pandas", "a chunk's length or null count is malformed")
+    if not isinstance(refs, list) or len(refs) > 8:
+        raise MalformedValue("pandas", "a chunk's buffer list is malformed")
+    bufs = [
+        None if i < 0 else pa.py_buffer(buffers[i])
+        for i in (_index("pandas", r, buffers, True) for r in refs)
+    ]
     if pa.types.is_dictionary(tp):
-        indices = pa.Array.from_buffers(tp.index_type, node["len"], bufs, node["nulls"])
-        dictionary = _decode_chunk(node["dict"], tp.value_type, buffers)
+        indices = pa.Array.from_buffers(tp.index_type, length, bufs, nulls)
+        dictionary = _build_chunk(node.get("dict"), tp.value_type, buffers, depth + 1)
         return pa.DictionaryArray.from_arrays(indices, dictionary, ordered=tp.ordered)
-    return pa.Array.from_buffers(tp, node["len"], bufs, node["nulls"])
+    return pa.Array.from_buffers(tp, length, bufs, nulls)
 
 
 def _summary(obj: Any, series: bool) -> str:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
+from ..errors import NbVersionError
 from .base import Buffers, Encoded, Serializer, qualified_name
-from .errors import UnknownKind, Unserializable, UntrustedPickle
+from .errors import MalformedValue, UnknownKind, Unserializable, UntrustedPickle
 from .unsupported import check_top_level
 
 _order = itertools.count()
@@ -57,9 +58,18 @@ def decode(
 
     Pass ``bytearray`` (or writable memoryview) buffers to get mutable arrays without a copy.
     """
-    serializer = _by_kind.get(kind)
+    serializer = _by_kind.get(kind) if isinstance(kind, str) else None
     if serializer is None:
         raise UnknownKind(f"no serializer for kind {kind!r} (is a plugin missing?)")
     if serializer.always_needs_trust and not allow_untrusted:
         raise UntrustedPickle(kind)
-    return serializer.decode(kind, meta, buffers, allow_untrusted=allow_untrusted)
+    if not isinstance(meta, dict):
+        raise MalformedValue(kind, "its header is not an object")
+    try:
+        return serializer.decode(kind, meta, buffers, allow_untrusted=allow_untrusted)
+    except (NbVersionError, ImportError, MemoryError):
+        raise
+    except Exception as err:  # crafted meta: a clear error, never a traceback
+        if allow_untrusted and serializer.always_needs_trust:
+            raise  # the user's own pickle failing: its own error says most
+        raise MalformedValue(kind, f"{type(err).__name__}: {err}") from None

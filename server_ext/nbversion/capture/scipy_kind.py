@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import validate
 from .base import Buffers, Encoded, Serializer, qualified_name, writable
+from .errors import MalformedValue
 
 _COMPONENTS = {
     "csr": ("data", "indices", "indptr"),
@@ -17,6 +19,18 @@ _COMPONENTS = {
     "bsr": ("data", "indices", "indptr"),
     "coo": ("data", "row", "col"),
 }
+
+
+_FORMATS = ("csr", "csc", "bsr", "coo", "dok", "lil", "dia")
+
+
+def _coo_check(kind: str, data: Any, row: Any, col: Any, shape: tuple[int, ...]) -> None:
+    """COO components of one length with every coordinate inside ``shape``."""
+    if not len(data) == len(row) == len(col):
+        raise MalformedValue(kind, "data, row and col differ in length")
+    for coords, bound, what in ((row, shape[0], "row"), (col, shape[1], "column")):
+        if len(coords) and (int(coords.min()) < 0 or int(coords.max()) >= bound):
+            raise MalformedValue(kind, f"a {what} index is outside the shape")
 
 
 class ScipySparseSerializer(Serializer):
@@ -74,22 +88,37 @@ class ScipySparseSerializer(Serializer):
         import numpy as np
         import scipy.sparse as sp
 
-        arrays = [
-            np.frombuffer(writable(buf), dtype=np.dtype(dtype))
-            for buf, dtype in zip(buffers, meta["dtypes"], strict=True)
-        ]
-        shape = tuple(meta["shape"])
-        stored = meta["stored_as"]
-        prefix = "_array" if meta["array"] else "_matrix"
+        stored = validate.one_of(kind, meta.get("stored_as"), tuple(_COMPONENTS), "stored_as")
+        fmt = validate.one_of(kind, meta.get("format"), _FORMATS, "format")
+        shape = validate.shape(kind, meta.get("shape"))
+        if len(shape) != 2:
+            raise MalformedValue(kind, "a sparse matrix has two dimensions")
+        dtypes = meta.get("dtypes")
+        if not isinstance(dtypes, list) or len(dtypes) != 3:
+            raise MalformedValue(kind, "dtypes must list three dtypes")
+        validate.buffer_count(kind, buffers, 3)
+        arrays = []
+        for i, (buf, spec) in enumerate(zip(buffers, dtypes, strict=True)):
+            dt = validate.dtype(kind, spec)
+            if i > 0 and dt.kind not in "iu":
+                raise MalformedValue(kind, "index arrays must be integers")
+            if memoryview(buf).nbytes % dt.itemsize:
+                raise MalformedValue(kind, "a buffer is not a whole number of items")
+            arrays.append(np.frombuffer(writable(buf), dtype=dt))
+        prefix = "_array" if meta.get("array") else "_matrix"
         if stored == "coo":
             data, row, col = arrays
+            _coo_check(kind, data, row, col, shape)
             value = getattr(sp, "coo" + prefix)((data, (row, col)), shape=shape)
-        elif stored == "bsr":
-            data, indices, indptr = arrays
-            data = data.reshape(meta["data_shape"])
-            value = getattr(sp, "bsr" + prefix)(
-                (data, indices, indptr), shape=shape, blocksize=tuple(meta["blocksize"])
-            )
         else:
-            value = getattr(sp, stored + prefix)(tuple(arrays), shape=shape)
-        return value if meta["format"] == stored else value.asformat(meta["format"])
+            data, indices, indptr = arrays
+            extra: dict[str, Any] = {}
+            if stored == "bsr":
+                data_shape = validate.shape(kind, meta.get("data_shape"))
+                validate.nbytes(kind, data_shape, data.itemsize, data.nbytes, "the data")
+                data = data.reshape(data_shape)
+                extra["blocksize"] = validate.shape(kind, meta.get("blocksize"))
+            value = getattr(sp, stored + prefix)((data, indices, indptr), shape=shape, **extra)
+            # indices in range, indptr monotonic and matching: what C code indexes by
+            value.check_format(full_check=True)
+        return value if fmt == stored else value.asformat(fmt)

@@ -1,8 +1,10 @@
 """scikit-learn estimators via skops: a zip of JSON and arrays that loads without pickle.
 
-skops only instantiates types it was told to trust. We trust types from sklearn, numpy
-and scipy; an estimator that holds other types (a custom transformer, xgboost) is still
-saved with skops but marked ``needs_trust``, and ``decode`` refuses it without trust.
+skops only instantiates types it was told to trust. Beyond skops' own defaults we trust
+an exact, reviewed list of types (:mod:`.sklearn_trusted`), never a name prefix; an
+estimator that holds other types (a custom transformer, xgboost) is still saved with skops
+but marked ``needs_trust``, and ``decode`` refuses it without trust, whatever the
+manifest says (the types are read from the file itself).
 Estimators that refer to ``__main__`` (a lambda in a FunctionTransformer) decline, since
 skops stores functions by name only; pickle/cloudpickle then saves them by value.
 
@@ -23,13 +25,11 @@ from typing import Any
 
 from .base import Buffers, Encoded, Serializer, json_safe, qualified_name, short_repr, type_names
 from .errors import UntrustedPickle
+from .sklearn_trusted import untrusted
 
-TRUSTED_PREFIXES = ("sklearn.", "numpy.", "scipy.")
 _BASE = "sklearn.base.BaseEstimator"
-
-
-def _untrusted(types: list[str]) -> list[str]:
-    return [t for t in types if not t.startswith(TRUSTED_PREFIXES)]
+#: A skops file larger than this is not read without trust (its schema is parsed whole).
+MAX_UNTRUSTED_BYTES = 512 * 1024 * 1024
 
 
 class SklearnSerializer(Serializer):
@@ -52,7 +52,7 @@ class SklearnSerializer(Serializer):
             return None
         if any(t.startswith("__main__.") or "<lambda>" in t or "<locals>" in t for t in types):
             return None
-        foreign = _untrusted(types)
+        foreign = untrusted(types)
         return Encoded(
             kind=self.kind,
             meta={"format": "skops", "untrusted_types": foreign},
@@ -69,12 +69,17 @@ class SklearnSerializer(Serializer):
         import skops.io as sio
 
         data = b"".join(bytes(b) for b in buffers)
+        if len(data) > MAX_UNTRUSTED_BYTES and not allow_untrusted:
+            raise UntrustedPickle(kind, "it is too large to check without trust")
         # Recomputed from the data itself: meta could have been edited.
-        types = sio.get_untrusted_types(data=data)
-        foreign = _untrusted(types)
+        try:
+            types = sio.get_untrusted_types(data=data)
+        except Exception as err:  # a damaged or crafted archive: never half-load it
+            raise UntrustedPickle(kind, f"its skops file cannot be read ({err})") from None
+        foreign = untrusted(types)
         if foreign and not allow_untrusted:
             raise UntrustedPickle(
-                kind, "it holds types from outside sklearn: " + ", ".join(foreign)
+                kind, "it holds types outside the reviewed list: " + ", ".join(foreign[:5])
             )
         return sio.loads(data, trusted=types)
 

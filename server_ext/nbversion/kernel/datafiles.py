@@ -13,13 +13,41 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from ..errors import Forbidden
 from ..store import Repository
+from ..store.names import check_data_path
 
 SKIP_DIRS = {".nbversion", ".git", "__pycache__", ".ipynb_checkpoints", "node_modules"}
 
 
+def confined(root: Path, rel: str) -> Path:
+    """``root / rel`` after checking it stays inside ``root``; raise :class:`Forbidden` if not.
+
+    ``rel`` must be a clean relative path (see :func:`check_data_path`), and no existing
+    part of it may be a link that leads out of the root: a version can never make a
+    restore write, or a save read, outside the project.
+    """
+    check_data_path(rel)
+    base = root.resolve()
+    target = base / rel
+    parent = target.parent.resolve()
+    if parent != base and base not in parent.parents:
+        raise Forbidden(f"data file {rel!r} leads outside the project root through a link")
+    if target.is_symlink() and not _inside(base, target.resolve()):
+        raise Forbidden(f"data file {rel!r} is a link to outside the project root")
+    return target
+
+
+def _inside(base: Path, path: Path) -> bool:
+    return path == base or base in path.parents
+
+
 def _files(root: Path, rel: str) -> Iterator[tuple[str, Path]]:
+    """Every regular file under the tracked path ``rel``; links out of the root are skipped."""
+    base = root.resolve()
     target = root / rel
+    if not _inside(base, target.resolve()):
+        return
     if target.is_file():
         yield rel, target
         return
@@ -27,6 +55,10 @@ def _files(root: Path, rel: str) -> Iterator[tuple[str, Path]]:
         dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
         for name in sorted(filenames):
             full = Path(dirpath) / name
+            if full.is_symlink() and not _inside(base, full.resolve()):
+                continue  # never ship what a link outside the project points to
+            if not full.is_file():
+                continue
             yield full.relative_to(root).as_posix(), full
 
 
@@ -85,7 +117,7 @@ def check_restore(
     """Files a restore would overwrite although they hold changes no version has saved."""
     refused = []
     for rel in sorted(wanted):
-        target = repo.root / rel
+        target = confined(repo.root, rel)
         if not target.exists() or _same_content(repo, target, wanted[rel]["oid"]):
             continue
         last = saved.get(rel)
@@ -100,7 +132,7 @@ def restore_files(repo: Repository, wanted: dict[str, dict[str, Any]]) -> list[s
 
     written = []
     for rel, rec in sorted(wanted.items()):
-        target = repo.root / rel
+        target = confined(repo.root, rel)
         if _same_content(repo, target, rec["oid"]):
             continue
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -184,6 +184,8 @@ def _take(
             parsed = json.loads(data)
         except ValueError as err:
             raise BundleError(f"bundle header is not JSON ({err})") from None
+        except RecursionError:
+            raise BundleError("bundle header is JSON nested too deeply") from None
         if not isinstance(parsed, dict) or parsed.get("format") != FORMAT:
             raise BundleError(f"unsupported bundle format (this nbversion reads {FORMAT})")
         return parsed

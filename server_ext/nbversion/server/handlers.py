@@ -50,6 +50,27 @@ class NbVersionHandler(APIHandler):
 
     auth_resource = AUTH_RESOURCE
 
+    async def prepare(self) -> None:  # type: ignore[override]
+        """Refuse reads that a cross-site page could trigger with the session cookie alone.
+
+        jupyter_server checks the XSRF token only on writes; a GET that decodes stored data
+        is reachable by a link on any web page, since browsers send the cookie on top-level
+        navigations. Every route here needs the token (``Authorization: token …`` or
+        ``?token=``) or the ``X-XSRFToken`` header that JupyterLab sends with each request:
+        neither can be produced by a cross-site navigation.
+        """
+        await super().prepare()
+        if self.request.method not in ("GET", "HEAD") or self.current_user is None:
+            return
+        if self.token_authenticated or self.settings.get("disable_check_xsrf", False):
+            return
+        try:
+            web.RequestHandler.check_xsrf_cookie(self)
+        except web.HTTPError:
+            raise web.HTTPError(
+                403, "nbversion reads need the X-XSRFToken header or a token"
+            ) from None
+
     @property
     def service(self) -> VersionService:
         return self.settings["nbversion_service"]  # type: ignore[no-any-return]

@@ -8,12 +8,14 @@ measurements behind fixed 4 MiB chunks rather than content-defined chunking).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 #: Chunk size for :meth:`ObjectStore.put_buffer` (4 MiB: ~256 objects per GB).
 CHUNK_SIZE = 4 << 20
 #: Every chunk-list object's content starts with this line.
+_OID = re.compile(r"^[0-9a-f]{64}$")
 CHUNK_LIST_MAGIC = b"nbversion-chunk-list\n"
 
 
@@ -34,9 +36,14 @@ class ChunkList:
         """Parse chunk-list bytes; raises ValueError when they are not one."""
         if not data.startswith(CHUNK_LIST_MAGIC):
             raise ValueError("not a chunk list")
-        body = json.loads(data[len(CHUNK_LIST_MAGIC) :])
-        chunks = tuple((str(oid), int(n)) for oid, n in body["chunks"])
-        size = int(body["size"])
+        try:
+            body = json.loads(data[len(CHUNK_LIST_MAGIC) :])
+            chunks = tuple((str(oid), int(n)) for oid, n in body["chunks"])
+            size = int(body["size"])
+        except (KeyError, TypeError, RecursionError) as err:
+            raise ValueError(f"malformed chunk list ({type(err).__name__})") from None
+        if size < 0 or any(n < 0 or not _OID.match(oid) for oid, n in chunks):
+            raise ValueError("a chunk list names a bad object id or size")
         if sum(n for _, n in chunks) != size:
             raise ValueError("chunk sizes do not add up to the buffer size")
         return cls(size=size, chunks=chunks)

@@ -7,6 +7,7 @@ index is rebuilt from ``versions/*.json`` transparently. One connection per
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 import threading
@@ -43,6 +44,10 @@ _SEARCH_TAIL = " ORDER BY v.created DESC LIMIT ?"
 _TABLES = ("versions", "variables", "scalars", "tags")
 
 
+class _Unusable(Exception):
+    """The index file cannot be opened for writing (read-only store, not a file)."""
+
+
 class Index:
     """The ``index.sqlite`` cache; ``loader`` yields every manifest on disk for rebuilds."""
 
@@ -53,8 +58,9 @@ class Index:
         self._conn: sqlite3.Connection | None = None
 
     # -- connection --------------------------------------------------------------------
-    def _connect(self) -> sqlite3.Connection:
-        conn = sqlite3.connect(self.path, timeout=30.0, check_same_thread=False)
+    def _connect(self, memory: bool = False) -> sqlite3.Connection:
+        target = ":memory:" if memory else self.path
+        conn = sqlite3.connect(target, timeout=30.0, check_same_thread=False)
         try:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
@@ -75,10 +81,22 @@ class Index:
         if self._conn is None:
             fresh = not self.path.exists()
             try:
-                self._conn = self._connect()
-            except sqlite3.DatabaseError:
-                self._discard_files()
-                self._conn = self._connect()
+                try:
+                    self._conn = self._connect()
+                except sqlite3.OperationalError as err:
+                    if "locked" in str(err) or "busy" in str(err):
+                        raise
+                    raise _Unusable(str(err)) from None
+                except sqlite3.DatabaseError:
+                    self._discard_files()
+                    self._conn = self._connect()
+                    fresh = True
+            except (_Unusable, OSError, sqlite3.OperationalError) as err:
+                if "locked" in str(err) or "busy" in str(err):
+                    raise StoreError(f"index is busy: {err}") from None
+                # A read-only store (a mounted share, a CD of results) or an index path that
+                # is not a file: list from the manifests through an in-memory index instead.
+                self._conn = self._connect(memory=True)
                 fresh = True
             if fresh:
                 self._fill()
@@ -86,7 +104,8 @@ class Index:
 
     def _discard_files(self) -> None:
         for suffix in ("", "-wal", "-shm"):
-            Path(str(self.path) + suffix).unlink(missing_ok=True)
+            with contextlib.suppress(OSError):  # read-only, or not a file: open() falls back
+                Path(str(self.path) + suffix).unlink(missing_ok=True)
 
     def close(self) -> None:
         """Close the connection (the Repository does this in ``close()``)."""

@@ -15,6 +15,7 @@ from typing import Any
 import blake3
 
 from ..errors import InvalidInput
+from .names import data_path_problem, variable_name_problem
 
 FORMAT = 1
 _ID_RE = re.compile(r"^[0-9a-f]{64}$")
@@ -130,6 +131,8 @@ class Manifest:
             data = json.loads(raw)
         except ValueError as err:
             raise ManifestError(f"invalid manifest: not JSON ({err})") from None
+        except RecursionError:
+            raise ManifestError("invalid manifest: JSON nested too deeply") from None
         try:
             return cls.from_dict(data)
         except TypeError as err:
@@ -158,12 +161,21 @@ class Manifest:
         )
         _need(isinstance(self.variables, dict), "variables must be an object")
         for name, var in self.variables.items():
+            why = variable_name_problem(name)
+            _need(why is None, f"variable name {name!r} is refused: {why}")
             _need(isinstance(var, dict), f"variables.{name} must be an object")
             missing = [k for k in _VARIABLE_KEYS if k not in var]
             _need(not missing, f"variables.{name} lacks {missing}")
             _need(_is_id(var["oid"]), f"variables.{name}.oid must be an object id")
         _need(isinstance(self.data_files, dict), "data_files must be an object")
         for path, entry in self.data_files.items():
+            why = data_path_problem(path)
+            _need(why is None, f"data file {path!r} is refused: {why}")
+            tracked = entry.get("tracked_as") if isinstance(entry, dict) else None
+            _need(
+                tracked is None or tracked == "." or data_path_problem(tracked) is None,
+                f"data_files.{path}.tracked_as {tracked!r} is refused",
+            )
             _need(
                 isinstance(entry, dict)
                 and _is_id(entry.get("oid"))

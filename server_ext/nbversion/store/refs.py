@@ -22,7 +22,7 @@ from pathlib import Path
 
 from ..errors import Conflict, InvalidInput
 from .fsutil import append_line, atomic_write
-from .locks import FileLock
+from .locks import FileLock, StoreLock
 from .manifest import utc_now
 
 HEADS, TAGS = "heads", "tags"
@@ -33,6 +33,8 @@ UNDO_BRANCH = "nbversion-undo"
 _BAD_CHARS = re.compile(r"[\x00-\x20\x7f~^:?*\[\\]")
 _NOTEBOOK_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 _ID_RE = re.compile(r"^[0-9a-f]{64}$")
+#: A name a version-id prefix could be mistaken for (ids are resolvable from 4 hex digits).
+_HEXLIKE = re.compile(r"^[0-9a-fA-F]{4,64}$")
 
 
 def check_ref_name(name: str) -> str:
@@ -52,6 +54,8 @@ def check_ref_name(name: str) -> str:
         raise bad("longer than 200 characters")
     if name in ("HEAD", "@") or name.startswith("-"):
         raise bad("reserved")
+    if _HEXLIKE.match(name):
+        raise bad("4 or more hex digits look like a version id, which the name would hide")
     if _BAD_CHARS.search(name):
         raise bad("contains a space, control character or one of ~^:?*[\\")
     if ".." in name or "@{" in name:
@@ -93,6 +97,7 @@ class RefStore:
         self.refs_dir = Path(store_dir) / "refs"
         self.logs_dir = Path(store_dir) / "logs"
         self.tmp_dir = Path(store_dir) / "tmp"
+        self.store_lock = StoreLock(Path(store_dir))
 
     def _path(self, notebook_id: str, kind: str, name: str) -> Path:
         check_notebook_id(notebook_id)
@@ -140,7 +145,8 @@ class RefStore:
         """Move ref ``name`` from ``old`` to ``new`` atomically (None = absent).
 
         Raises :class:`Conflict` if the ref no longer holds ``old`` (someone else moved
-        it) or if the name clashes with an existing ref directory/file.
+        it) or if the name clashes with an existing ref directory/file. Runs under the
+        store lock held SHARED, so a sweep batch sees the ref either before or after.
         """
         if new is not None and not _ID_RE.match(new):
             raise InvalidInput(f"not a version id: {new!r}")
@@ -151,7 +157,7 @@ class RefStore:
             raise Conflict(f"{kind[:-1]} {name!r} clashes with an existing name") from None
         if path.is_dir():
             raise Conflict(f"{kind[:-1]} {name!r} clashes with existing names under it")
-        with FileLock(path):
+        with self.store_lock.shared(), FileLock(path):
             current = self.get(notebook_id, kind, name)
             if current != old:
                 raise Conflict(
