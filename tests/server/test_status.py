@@ -60,3 +60,26 @@ async def test_status_refuses_a_user_without_nbversion_permission(jp_fetch: Any)
     assert excinfo.value.code == 403
     # the same user may still use the rest of the server
     assert (await jp_fetch("api", "status")).code == 200
+
+
+async def test_status_with_a_path_reports_the_kernels_last_failed_save(
+    jp_fetch: Any, live_kernel: Any, notebook: str
+) -> None:
+    from .conftest import api
+
+    await live_kernel.run("1")  # started
+    _, body = await api(jp_fetch, "status", path=notebook)
+    assert body["kernel"]["state"] == "idle"
+    assert body["kernel"]["last_error"] is None, body
+    await live_kernel.run(
+        "%load_ext nbversion\nimport nbversion.store.repository as _r\n"
+        "from nbversion.errors import StoreError\n"
+        "def _broken(*a, **k):\n    raise StoreError('disk full (simulated)')\n"
+        "_r.Repository.save = _broken\n"
+        "import nbversion\nnbversion.set_notebook('analysis.ipynb')\n"
+        "try:\n    nbversion.save('x')\nexcept StoreError:\n    pass\n"
+    )
+    _, body = await api(jp_fetch, "status", path=notebook)
+    err = body["kernel"]["last_error"]
+    assert err["kind"] == "save"
+    assert "disk full" in err["message"]

@@ -18,6 +18,7 @@ survive a fork are kept single-threaded (BLAKE3's pool, torch's intra-op threads
 from __future__ import annotations
 
 import contextlib
+import importlib
 import os
 import pickle
 import signal
@@ -199,3 +200,45 @@ def _child_setup() -> None:
         return str(blake3.blake3(data).hexdigest())
 
     objects.hash_bytes = hash_one_thread
+
+
+def track_notebook_classes(ns: dict[str, Any]) -> None:
+    """Give notebook-defined classes their cloudpickle tracker id here, before a fork.
+
+    cloudpickle names a class pickled by value with a random id, made the first time the
+    process pickles it. Made in a forked child, the id dies with it: every background save
+    would then pickle the class with a new id, store it again, and never match a
+    synchronous save. Made once in the kernel, it is inherited by every child.
+    """
+    classes = []
+    for value in list(ns.values()):
+        tp = value if isinstance(value, type) else type(value)
+        if getattr(tp, "__module__", None) == "__main__":
+            classes.append(tp)
+    if not classes:
+        return
+    try:
+        from cloudpickle import cloudpickle as cp
+
+        track = cp._get_or_create_tracker_id
+    except (ImportError, AttributeError):
+        return
+    for tp in classes:
+        with contextlib.suppress(Exception):
+            track(tp)
+
+
+#: In a background child: the parent's repository, kept alive until ``os._exit``.
+inherited: list[Any] = []
+
+
+def import_like_the_child(modules: list[str]) -> None:
+    """Import what a background save had to import (serializers' libraries, e.g. skops).
+
+    A child's imports die with it: without this every later child pays them again (seconds
+    for some libraries). Paid once, here, they are inherited by every later fork.
+    """
+    for name in modules:
+        if name not in sys.modules:
+            with contextlib.suppress(Exception):
+                importlib.import_module(name)

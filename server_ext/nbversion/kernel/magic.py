@@ -2,7 +2,9 @@
 
 Usage text comes from the same argparse parser that validates the line, so ``%version
 --help`` and errors always match what the magic accepts. Errors print one line and the
-usage; they never raise into the user's notebook.
+usage; they never raise into the user's notebook -- except a failed ``%version save``: the
+cell fails (IPython's ``UsageError``: one line, no traceback), so "Run All" stops there and
+a missing version never looks like a saved one.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import shlex
 from collections.abc import Callable
 from typing import Any
 
+from IPython.core.error import UsageError
 from IPython.core.magic import Magics, line_magic, magics_class
 
 from ..errors import InvalidInput, NbVersionError
@@ -215,6 +218,10 @@ def _status(sess: KernelSession, a: argparse.Namespace) -> None:
         lines.append("metrics to save: " + render._kv(st["pending_metrics"]))
     if st["tracked"]:
         lines.append("tracked: " + ", ".join(st["tracked"]))
+    if st.get("last_error"):
+        e = st["last_error"]
+        times = f" ({e['failures']} in a row)" if e.get("failures", 1) > 1 else ""
+        lines.insert(0, f"last {e['kind']} FAILED{times} at {e['at']}: {e['message']}")
     head = st["head"][:10] if st["head"] else "no version yet"
     render.show(render.MessageView(f"On branch {st['branch']} at {head}", lines))
 
@@ -243,6 +250,7 @@ def _restore(sess: KernelSession, a: argparse.Namespace) -> None:
         lines.append("files restored: " + ", ".join(res.files))
     for name, why in res.failed.items():
         lines.append(f"{name}: {why}")
+    lines += res.notes
     if written is not None:
         lines.append(f"notebook written to {written.name} (the open notebook is unchanged)")
     render.show(render.MessageView(f"Restored version {m.id[:10]} ({m.message})", lines))
@@ -361,7 +369,13 @@ class VersionMagics(Magics):
         try:
             func(self.session, args)
         except NbVersionError as err:
+            if args.command == "save":
+                raise UsageError(f"%version save failed: {err}") from None
             print(f"%version: error: {err}")
+        except Exception as err:
+            if args.command != "save":
+                raise
+            raise UsageError(f"%version save failed: {type(err).__name__}: {err}") from None
 
 
 def _complete(magics: VersionMagics) -> Callable[[Any, Any], list[str]]:

@@ -95,6 +95,30 @@ def save(notebook: str, message: str, source: str | None = None, job_id: str | N
     return _answer(work)
 
 
+def status(notebook: str) -> str:
+    """This kernel's versioning state: auto-save on or off, saves in flight, and the last
+    failed save (``last_error``, None when the last save worked), so the sidebar can say a
+    version is missing. Never loads the extension: a kernel without it answers ``loaded``
+    False."""
+
+    def work() -> dict[str, Any]:
+        from . import api
+
+        sess = api._session
+        if sess is None:
+            return {"loaded": False, "autosave": False, "last_error": None, "in_flight": 0}
+        sess.poll_background()  # a background save that failed is reported now
+        return {
+            "loaded": True,
+            "notebook": str(sess.notebook_path) if sess.notebook_path else None,
+            "autosave": sess.autosave,
+            "last_error": sess.last_error,
+            "in_flight": len(sess._jobs),
+        }
+
+    return _answer(work)
+
+
 def preview_restore(notebook: str, ref: str, names: list[str] | None) -> str:
     """What a restore would do to the live namespace, without doing it.
 

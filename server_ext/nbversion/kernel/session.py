@@ -14,6 +14,7 @@ sees its version. See docs/performance.md.
 
 from __future__ import annotations
 
+import builtins
 import contextlib
 import os
 import sys
@@ -25,11 +26,11 @@ from typing import Any
 
 from .. import trust
 from ..capture import probe_environment
-from ..errors import Conflict, NotFound, Unprocessable
+from ..errors import Conflict, NbVersionError, NotFound, Unprocessable
 from ..notebook_snapshot import notebook_snapshot
 from ..store import Repository
 from ..store.fsutil import atomic_write
-from ..store.manifest import Manifest
+from ..store.manifest import Manifest, utc_now
 from ..store.refs import UNDO_BRANCH
 from . import autolog, background, datafiles, snapshot, tracking
 from .datafiles import capture_data_files, tracked_roots
@@ -67,13 +68,23 @@ def _summary(result: SaveResult) -> dict[str, Any]:
     }  # fmt: skip
 
 
+def failure(kind: str, err: BaseException | str, before: dict[str, Any] | None) -> dict[str, Any]:
+    """A failed save as ``last_error`` records it: one line, when, and how many in a row."""
+    text = err if isinstance(err, str) else (str(err) or type(err).__name__)
+    if isinstance(err, BaseException) and not isinstance(err, NbVersionError):
+        text = f"{type(err).__name__}: {text}"
+    line = " ".join(text.split())[:500]
+    return {"kind": kind, "message": line, "at": utc_now(),
+            "failures": (before or {}).get("failures", 0) + 1}  # fmt: skip
+
+
 def held_back(manifest: Manifest, names: list[str] | None, trusted: bool) -> dict[str, str]:
     """Variables a restore must not load yet, each with why: those whose loading runs code
     (pickles) in a version this user has not trusted. Everything else loads at once."""
     if trusted:
         return {}
     wanted = names if names else list(manifest.variables)
-    return {
+    held = {
         n: f"held back: loading this {rec.get('type', 'object')} unpickles it, which can run "
         f"code, and version {manifest.id[:10]} is not trusted here (%version trust "
         f"{manifest.id[:10]}, or restore with --trust)"
@@ -81,50 +92,13 @@ def held_back(manifest: Manifest, names: list[str] | None, trusted: bool) -> dic
         if (rec := manifest.variables.get(n)) is not None
         and trust.runs_code(rec, manifest.variables)
     }
-
-
-def _track_notebook_classes(ns: dict[str, Any]) -> None:
-    """Give notebook-defined classes their cloudpickle tracker id here, before a fork.
-
-    cloudpickle names a class pickled by value with a random id, made the first time the
-    process pickles it. Made in a forked child, the id dies with it: every background save
-    would then pickle the class with a new id, store it again, and never match a
-    synchronous save. Made once in the kernel, it is inherited by every child.
-    """
-    classes = []
-    for value in list(ns.values()):
-        tp = value if isinstance(value, type) else type(value)
-        if getattr(tp, "__module__", None) == "__main__":
-            classes.append(tp)
-    if not classes:
-        return
-    try:
-        from cloudpickle import cloudpickle as cp
-
-        track = cp._get_or_create_tracker_id
-    except (ImportError, AttributeError):
-        return
-    for tp in classes:
-        with contextlib.suppress(Exception):
-            track(tp)
-
-
-#: In a background child: the parent's repository, kept alive until ``os._exit``.
-_inherited: list[Any] = []
-
-
-def _import_like_the_child(modules: list[str]) -> None:
-    """Import what a background save had to import (serializers' libraries, e.g. skops).
-
-    A child's imports die with it: without this every later child pays them again (seconds
-    for some libraries). Paid once, here, they are inherited by every later fork.
-    """
-    import importlib
-
-    for name in modules:
-        if name not in sys.modules:
-            with contextlib.suppress(Exception):
-                importlib.import_module(name)
+    for n in wanted:  # an untrusted version must not rebind print, len, ...
+        if n in manifest.variables and n not in held and n in vars(builtins):
+            held[n] = (
+                f"held back: {n!r} would hide Python's builtin of that name, and version "
+                f"{manifest.id[:10]} is not trusted here"
+            )
+    return held
 
 
 @dataclass
@@ -146,6 +120,9 @@ class KernelSession:
     background_fallback: str | None = None
     #: one entry per save: seconds, blocked seconds, background, names encoded, bytes written
     save_log: list[dict[str, Any]] = field(default_factory=list)
+    #: the last save that failed since the last one that worked (None: all good), for
+    #: ``%version status`` and the REST status: {kind, message, at, failures}
+    last_error: dict[str, Any] | None = None
     _repo: Repository | None = None
     #: background saves in flight, oldest first (each later child waits for the earlier)
     _jobs: list[background.Job] = field(default_factory=list)
@@ -260,15 +237,23 @@ class KernelSession:
                 message, names=names, verify=verify, progress=progress, branch=branch,
                 notebook_source=notebook_source, pending=pending,
             )  # fmt: skip
-        except BaseException:
+        except BaseException as err:
             if consume:
                 self.tracker.give_back(pending)
+            if isinstance(err, Exception):
+                self.failed("save", err)
             raise
         if consume and result.outcome is not None:
             self.tracker.commit(result.manifest.id, ids, result.outcome)
         result.seconds = time.perf_counter() - started
         self._log_save(result, result.seconds, background=False)
+        if branch is None:
+            self.last_error = None
         return result
+
+    def failed(self, kind: str, err: BaseException | str) -> None:
+        """Remember a failed save (``kind``: "save" or "autosave") until one succeeds."""
+        self.last_error = failure(kind, err, self.last_error)
 
     def _binding_ids(self) -> dict[str, int]:
         return {n: id(v) for n, v in self.shell.user_ns.items()}
@@ -392,12 +377,12 @@ class KernelSession:
         ids = self._binding_ids()
         metrics = dict(self.metrics)
         before_me = list(self._jobs)
-        _track_notebook_classes(self.shell.user_ns)
+        background.track_notebook_classes(self.shell.user_ns)
 
         def work() -> dict[str, Any]:
             # Never use the parent's SQLite connection here, and never let it be freed (and
             # closed) either: closing it in the child could drop the parent's file locks.
-            _inherited.append(self._repo)
+            background.inherited.append(self._repo)
             self._repo = Repository.open(repo.root)
             mine = self._follow(before_me, pending)
             # those are the kernel's to reap (and their result files its to remove)
@@ -458,13 +443,15 @@ class KernelSession:
         if status != "ok":
             self.tracker.give_back(pending)
             self.metrics = {**metrics, **self.metrics}
+            self.failed("autosave", str(value))
             print(f"nbversion: background auto-save failed: {value}", file=sys.stderr)
             return
         summary, outcome = value["summary"], value["outcome"]
-        _import_like_the_child(value.get("imported", []))
+        background.import_like_the_child(value.get("imported", []))
         if outcome is not None:
             self.tracker.commit(summary["version"], ids, outcome)
         self._log(summary, blocked, background=True)
+        self.last_error = None
 
     def poll_background(self) -> None:
         """Take in finished background saves' results without blocking (oldest first)."""
@@ -494,7 +481,7 @@ class KernelSession:
             notebook_changed = hash_bytes(raw) != head.notebook
         return {
             "head": head.id if head is not None else None,
-            "branch": self.repo().current_branch(nid),
+            "branch": self.repo().refs.head_branch(nid),  # (no version yet: the default)
             "changed": [n for n in plan["restore"] if n in ns],
             "removed": [n for n in plan["restore"] if n not in ns],
             "added": plan["remove"],
@@ -503,6 +490,7 @@ class KernelSession:
             "pending_params": dict(self.params),
             "pending_metrics": dict(self.metrics),
             "tracked": sorted(self.tracked),
+            "last_error": self.last_error,
         }
 
     def restore(
@@ -583,6 +571,11 @@ class KernelSession:
             self.tracker.forget(name)
         for name, why in held.items():
             result.failed[name] = why
+        if manifest.notebook_id != self.notebook_id():
+            result.notes.append(
+                f"note: version {manifest.id[:10]} belongs to another notebook "
+                f"({manifest.notebook_path}); its variables were loaded into this kernel"
+            )
         self.tracker.unknown = was_unknown
         if files:
             result.files = datafiles.restore_files(repo, manifest.data_files)
@@ -659,9 +652,11 @@ class KernelSession:
         cell = getattr(result, "execution_count", None)
         if info is not None and getattr(info, "silent", False):
             return
+        before = self.last_error
         try:
             self.save_in_background(f"auto: after cell [{cell}]")
         except Exception as err:  # never break the user's run over a failed auto-save
+            self.last_error = failure("autosave", err, before)  # (not twice with the fallback)
             print(f"nbversion: auto-save failed: {err}", file=sys.stderr)
 
     def track(self, paths: Iterable[str]) -> list[str]:

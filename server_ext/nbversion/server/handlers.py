@@ -151,7 +151,8 @@ class StatusHandler(NbVersionHandler):
     @authorized
     @maps_errors
     async def get(self) -> None:
-        self.write_json(await self.service.status())
+        # ?path=NB adds that notebook's kernel state: auto-save, last failed save (last_error)
+        self.write_json(await self.service.status(self.get_argument("path", None)))
 
 
 class VersionsHandler(NbVersionHandler):

@@ -145,6 +145,21 @@ async def call(
     return data["result"]
 
 
+async def kernel_status(kernel_manager: Any, kernel_id: str | None, notebook: str) -> Any:
+    """The kernel's versioning state (``remote.status``: auto-save, ``last_error``...) plus
+    its execution ``state``; only the state when it is not idle (never queue behind a cell)."""
+    if kernel_manager is None or kernel_id is None:
+        return None
+    state = await kernel_state(kernel_manager, kernel_id)
+    if state != "idle":
+        return {"state": state}
+    try:
+        answer = await call(kernel_manager, kernel_id, "status", notebook, timeout=5)
+    except NbVersionError as err:
+        return {"state": state, "error": str(err)}
+    return {"state": state, **answer}
+
+
 def _unrepr(text: str) -> str:
     """user_expressions return repr(str): undo that safely."""
     import ast

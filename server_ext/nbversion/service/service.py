@@ -101,19 +101,24 @@ class VersionService:
         return None
 
     # -- reading -------------------------------------------------------------------------
-    async def status(self) -> dict[str, Any]:
+    async def status(self, path: str | None = None) -> dict[str, Any]:
+        """Package version, store, user; with ``path``, its kernel's state (``last_error``)."""
         from .. import __version__
         from ..store.notebook_file import default_author
 
         store = self.root / ".nbversion"
         name, email = await self._store(default_author, str(self.root))
-        return {
+        out = {
             "version": __version__,
             "root": str(self.root),
             "store": str(store),
             "store_exists": (store / "FORMAT").is_file(),
             "user": {"name": name, "email": email},
         }
+        if path is not None:
+            nb, kid = str(self.notebook_path(path)), await self.kernel_for(path, None)
+            out["kernel"] = await kernels.kernel_status(self.kernel_manager, kid, nb)
+        return out
 
     async def list_versions(
         self, path: str | None, branch: str | None, q: str | None, offset: int, limit: int | None
