@@ -261,6 +261,8 @@ class RestoreResult:
     removed: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
+    #: Things the user should know (e.g. the version belongs to another notebook).
+    notes: list[str] = field(default_factory=list)
 
 
 def live_fingerprint(value: Any) -> str | None:
