@@ -10,8 +10,9 @@ from __future__ import annotations
 from .base import Encoded, Serializer
 from .environment import git_state, installed_packages, probe_environment
 from .errors import UnknownKind, Unserializable, UntrustedPickle
+from .import_kind import ImportSerializer
 from .json_kind import JsonSerializer
-from .namespace import is_capturable_name
+from .namespace import is_capturable_name, is_user_name
 from .numpy_kind import NumpySerializer
 from .pandas_kind import PandasSerializer
 from .pickle_kind import PickleSerializer
@@ -28,6 +29,7 @@ register(SklearnSerializer(), priority=50)
 register(ScipySparseSerializer(), priority=50)
 register(JsonSerializer(), priority=40)
 register(PickleSerializer(), priority=-1000)
+register(ImportSerializer(), priority=0)  # decodes import references (never matches)
 
 __all__ = [
     "Encoded",
@@ -40,6 +42,7 @@ __all__ = [
     "git_state",
     "installed_packages",
     "is_capturable_name",
+    "is_user_name",
     "probe_environment",
     "register",
     "serializers",

@@ -14,7 +14,8 @@ def is_capturable_name(name: str, value: Any) -> bool:
 
     Skipped: ``_private`` names (also IPython's ``_``, ``_i3``, ``_oh``), IPython's
     ``In``/``Out``/``exit``/``quit``/``get_ipython``, modules, and functions or classes
-    imported from modules (they come back with the import). Functions and classes
+    imported from modules: those are saved as import references instead
+    (:mod:`.import_kind`), and a restore never removes them. Functions and classes
     defined in the notebook (``__main__``) are kept: they are saved by value.
     """
     if not name or name.startswith("_") or not name.isidentifier():
@@ -31,6 +32,13 @@ def is_capturable_name(name: str, value: Any) -> bool:
     if isinstance(value, type | types.FunctionType | types.BuiltinFunctionType):
         return getattr(value, "__module__", None) == "__main__"
     return True
+
+
+def is_user_name(name: str) -> bool:
+    """A name the user may have bound (not ``_private``, not IPython's ``In``/``Out``/...)."""
+    return bool(name) and not name.startswith("_") and name.isidentifier() and (
+        name not in _IPYTHON_NAMES
+    )
 
 
 def _from_tools(module: object) -> bool:

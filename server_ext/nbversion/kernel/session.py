@@ -34,6 +34,7 @@ from ..store.manifest import Manifest, utc_now
 from ..store.refs import UNDO_BRANCH
 from . import autolog, background, datafiles, snapshot, tracking
 from .datafiles import capture_data_files, tracked_roots
+from .imports import ImportScanner
 
 ENV_ROOT = "NBVERSION_ROOT"
 ENV_MAX_SIZE = "NBVERSION_MAX_VARIABLE_SIZE"
@@ -116,6 +117,8 @@ class KernelSession:
     autosave: bool = False
     max_variable_size: int | None = field(default_factory=lambda: _env_size(ENV_MAX_SIZE))
     tracker: tracking.Tracker = field(default_factory=tracking.Tracker)
+    #: names the cells' import statements bound (saved as import references)
+    imports: ImportScanner = field(default_factory=ImportScanner)
     #: why the last auto-save ran synchronously instead of in the background (None: it forked)
     background_fallback: str | None = None
     #: one entry per save: seconds, blocked seconds, background, names encoded, bytes written
@@ -300,6 +303,7 @@ class KernelSession:
         captured = snapshot.capture(
             self.shell.user_ns, repo.objects, previous, names=names, verify=verify,
             progress=progress, max_size=self.max_variable_size, only=only,
+            hints=self.imports.scan(ns),
         )  # fmt: skip
         outcome = None
         if names is None:

@@ -25,9 +25,19 @@ from typing import Any
 
 import xxhash
 
-from ..capture import Encoded, Unserializable, decode, encode, is_capturable_name, serializers
+from ..capture import (
+    Encoded,
+    Unserializable,
+    decode,
+    encode,
+    import_kind,
+    is_capturable_name,
+    is_user_name,
+    serializers,
+)
 from ..capture.pickle_kind import resolving, shared_objects
 from ..store.objects import ObjectStore
+from . import imports
 
 #: Kinds whose values other (pickled) variables may reference by name instead of copying:
 #: ``lst = [df]`` stores ``df`` once and restores ``lst[0] is df``.
@@ -102,6 +112,7 @@ def capture(
     progress: Progress | None = None,
     max_size: int | None = None,
     only: set[str] | None = None,
+    hints: Mapping[str, imports.Hint] | None = None,
 ) -> CaptureResult:
     """Encode every capturable variable of ``namespace`` and store what changed.
 
@@ -109,9 +120,13 @@ def capture(
     ignores it and rewrites every object (objects already present are still not rewritten).
     A value whose encoded size exceeds ``max_size`` bytes is listed as skipped. With
     ``only``, a variable outside it that has a previous record keeps that record as is.
+    Names bound by imports become import references (``hints``: what the kernel's import
+    statements bound, see :mod:`.imports`).
     """
     with deferred_stats():
-        return _capture(namespace, objects, previous, names, verify, progress, max_size, only)
+        return _capture(
+            namespace, objects, previous, names, verify, progress, max_size, only, hints or {}
+        )
 
 
 def _capture(
@@ -123,6 +138,7 @@ def _capture(
     progress: Progress | None,
     max_size: int | None,
     only: set[str] | None,
+    hints: Mapping[str, imports.Hint],
 ) -> CaptureResult:
     previous = {} if verify else (previous or {})
     result = CaptureResult()
@@ -135,6 +151,8 @@ def _capture(
         if name not in namespace:
             continue
         value = namespace[name]
+        if is_user_name(name) and _imported(name, value, hints, previous, objects, result):
+            continue
         if not is_capturable_name(name, value):
             continue
         if id(value) in seen:
@@ -216,6 +234,23 @@ def _capture(
     return result
 
 
+def _imported(
+    name: str,
+    value: Any,
+    hints: Mapping[str, imports.Hint],
+    previous: dict[str, dict[str, Any]],
+    objects: ObjectStore,
+    result: CaptureResult,
+) -> bool:
+    """Record ``name`` as an import reference if an import bound it (True), else False."""
+    made = imports.record(name, value, hints.get(name), previous.get(name), objects, fingerprint)
+    if made is None:
+        return False
+    result.variables[name], reused = made
+    (result.reused if reused else result.written).append(name)
+    return True
+
+
 def _likely_shareable(value: Any) -> bool:
     """Whether the first serializer that claims ``value`` is of a shareable kind (cheap)."""
     for serializer in serializers():
@@ -294,6 +329,10 @@ def plan_restore(
         rec = variables.get(name)
         if rec is None:
             plan["missing"].append(name)
+        elif imports.is_import(rec):  # bound to the very object already: leave it
+            plan["unchanged" if imports.live_matches(rec, namespace, name) else "restore"].append(
+                name
+            )
         elif name in namespace and _live(namespace, name, known) == rec.get("fingerprint"):
             plan["unchanged"].append(name)
         else:
@@ -387,11 +426,23 @@ def restore(
             raise Unserializable(f"refers to variable {name!r}, which this version lacks")
         return load(name)
 
-    def rank(n: str) -> tuple[bool, bool]:
-        return ("alias_of" in variables[n], bool(variables[n].get("refs")))
+    def rank(n: str) -> tuple[bool, bool, bool]:
+        rec = variables[n]
+        return (not imports.is_import(rec), "alias_of" in rec, bool(rec.get("refs")))
 
     with resolving(resolve):
         for name in sorted(plan["restore"], key=rank):
+            if imports.is_import(variables[name]):  # a failed import fails only its name
+                try:
+                    loaded[name] = load(name)
+                except Exception as err:
+                    result.failed[name] = f"not imported: {err}"
+                    continue
+                meta = (variables[name].get("stats") or {}).get("import") or {}
+                note = import_kind.version_note(name, meta)
+                if note:
+                    result.notes.append(note)
+                continue
             loaded[name] = load(name)
             done += int(variables[name].get("size", 0))
             if progress is not None:
