@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ..capture import UnknownKind, UntrustedPickle, decode
+from ..capture.errors import MalformedValue
 from ..capture.pickle_kind import resolving
 from .common import dict_diff
 from .frames import frame_stats, frame_values
@@ -94,7 +95,7 @@ class Loader:
         try:
             with resolving(lambda name: self._reference(m, name)):
                 return decode(header["kind"], header["meta"], buffers, allow_untrusted=trusted)
-        except (UntrustedPickle, UnknownKind) as err:
+        except (UntrustedPickle, UnknownKind, MalformedValue) as err:
             raise NoDetail(str(err)) from None
         except ImportError as err:
             raise NoDetail(f"cannot load here: {err}") from None
