@@ -124,7 +124,12 @@ def import_bundle(
     gc removes unreferenced ones); manifests are written only after every object they
     need is present.
     """
-    limits = limits or Limits()
+    with repo.writing():  # a writer: objects found present must stay until the commit
+        return _import(repo, path, limits or Limits())
+
+
+def _import(repo: Repository, path: str | os.PathLike[str], limits: Limits) -> ImportResult:
+    """:func:`import_bundle` with the store lock held SHARED."""
     file_size = max(Path(path).stat().st_size, 1)
     result = ImportResult()
     manifests: dict[str, tuple[bytes, Manifest]] = {}

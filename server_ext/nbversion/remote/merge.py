@@ -32,6 +32,14 @@ def join(
     Returns the joining version, or None when nothing was needed (``theirs`` is already in
     the branch's history; a branch behind ``theirs`` is fast-forwarded instead).
     """
+    with repo.writing():  # a writer: the joined versions must survive until the commit
+        return _join(repo, notebook, theirs, branch, message)
+
+
+def _join(
+    repo: Repository, notebook: str, theirs: str, branch: str | None, message: str | None
+) -> Manifest | None:
+    """:func:`join` with the store lock held SHARED."""
     nb = repo.notebook_id(notebook)
     branch = branch or repo.refs.head_branch(nb)
     head = repo.refs.get(nb, HEADS, branch)

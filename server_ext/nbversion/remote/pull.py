@@ -84,6 +84,20 @@ def pull(repo: Repository, spec: RemoteSpec, *, progress: Progress | None = None
     remote = RemoteStore(spec)
     remote.check_initialized()
     refs = remote.refs()
+    # a writer from its first "is it here?" check to its last ref (docs/store.md): a gc
+    # must not sweep a local object this pull counted on between the check and the commit
+    with repo.writing():
+        return _pull_into(repo, remote, spec, refs, progress)
+
+
+def _pull_into(
+    repo: Repository,
+    remote: RemoteStore,
+    spec: RemoteSpec,
+    refs: dict[tuple[str, str, str], str],
+    progress: Progress | None,
+) -> PullResult:
+    """The writing part of :func:`pull` (called with the store lock held SHARED)."""
     result = PullResult()
     fetched = _fetch_manifests(repo, remote, list(refs.values()))
     oids = [o for _, m in fetched.values() for o in m.object_ids()]

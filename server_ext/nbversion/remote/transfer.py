@@ -8,6 +8,8 @@ arrived with ``has`` and skips it: objects are immutable and content-addressed.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -73,13 +75,20 @@ def verify_object(oid: str, raw: bytes, max_bytes: int = MAX_OBJECT_BYTES) -> in
 
 
 def store_object(repo: Repository, oid: str, raw: bytes) -> None:
-    """Verify and write an arrived object file into the local store (atomic, read-only)."""
+    """Verify and write an arrived object file into the local store (atomic, read-only).
+
+    An object already here is freshened instead, as a local save does, and both happen
+    under the store lock held SHARED (the writer side of docs/store.md's protocol).
+    """
     verify_object(oid, raw)
     path = repo.objects.path(oid)
-    if path.exists():
-        return
-    path.parent.mkdir(exist_ok=True)
-    atomic_write(path, raw, tmp_dir=repo.tmp_dir, mode=0o444)
+    with repo.writing():
+        if path.exists():
+            with contextlib.suppress(OSError):
+                os.utime(path)
+            return
+        path.parent.mkdir(exist_ok=True)
+        atomic_write(path, raw, tmp_dir=repo.tmp_dir, mode=0o444)
 
 
 def read_object_file(repo: Repository, oid: str) -> bytes:

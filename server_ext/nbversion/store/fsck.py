@@ -5,6 +5,10 @@ objects (a later save of the same content writes a good copy) and reports which
 versions lost which variables, data files or notebook. Objects evicted to a remote
 (recorded in ``.nbversion/evicted``, see nbversion.tiering) are counted as
 ``remote_only``, not reported as missing.
+
+``repair`` follows the concurrency protocol (docs/store.md): the scan takes no lock;
+the deletions run in short batches under the store lock held EXCLUSIVE, and each
+object is rehashed there first, so only a file that is corrupt at that moment goes.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import CorruptObject, NbVersionError, NotFound
 from .manifest import Manifest
+from .sweep import in_batches
 
 if TYPE_CHECKING:
     from .repository import Repository
@@ -123,10 +128,21 @@ def check(repo: Repository, *, repair: bool = False) -> FsckReport:
     for vid in report.lost:
         report.lost[vid] = sorted(set(report.lost[vid]))
     if repair:
-        for oid in sorted(corrupt):
-            repo.objects.delete(oid)
-            report.removed_objects.append(oid)
+        in_batches(repo, sorted(corrupt), lambda oid: _remove_if_corrupt(repo, oid, report))
     return report
+
+
+def _remove_if_corrupt(repo: Repository, oid: str, report: FsckReport) -> None:
+    """Delete ``oid`` if it is still corrupt (call under the EXCLUSIVE store lock)."""
+    if not repo.objects.has(oid):
+        return  # gone meanwhile (and never fetch from a remote while holding the lock)
+    try:
+        repo.objects.get_bytes(oid)
+    except CorruptObject:
+        if repo.objects.delete(oid):
+            report.removed_objects.append(oid)
+    except NotFound:
+        pass  # gone meanwhile
 
 
 def _check_object(

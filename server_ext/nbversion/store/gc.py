@@ -3,8 +3,14 @@
 Branch heads are always kept (and tag targets while ``keep_tagged``). Ancestors are
 kept per ``keep_last`` (0 = all) and ``keep_newer_than``; unreachable versions go.
 ``max_store_size`` then drops the oldest unprotected versions. Nothing younger than
-``prune_grace`` is deleted, so a save running right now (whose objects and manifest
-exist before its ref moves) is never swept; reused objects are freshened on save.
+``prune_grace`` is deleted.
+
+Concurrent saves, pulls and fetches are safe by the protocol in :mod:`.sweep`: the mark
+time is taken under the store lock, the dead list is computed without it, and deletion
+runs in short EXCLUSIVE batches that first re-read what writers committed since the mark
+and never delete a file written or freshened since (a save that reuses an object
+freshens it under the lock held SHARED). Versions go first, then chunk lists, then the
+other objects, so a save's "are my objects present" check stays a sound guard.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from .config import parse_duration, parse_size
 from .fsutil import append_line
 from .manifest import Manifest, parse_time
 from .refs import HEADS, TAGS
+from .sweep import Recheck, chunk_lists_first, in_batches, take_mark
 
 if TYPE_CHECKING:
     from .repository import Repository
@@ -101,6 +108,7 @@ def collect(
 ) -> GcReport:
     """Run gc on ``repo`` (see the module docstring for the policy)."""
     policy = repo.config.retention
+    mark = None if dry_run else take_mark(repo)
     now = time.time() if now is None else now
     grace = parse_duration(policy.prune_grace) if grace is None else grace
     report = GcReport(dry_run=dry_run)
@@ -179,18 +187,59 @@ def collect(
     report.objects_kept = len(live)
     temps = [p for p in repo.tmp_dir.iterdir() if now - _mtime(p) >= grace]
     report.temp_files_removed = len(temps)
-    if dry_run:
+    if dry_run or mark is None:
         return report
-
     for nb, kind, name, value in refs:
         if kind == TAGS and value in drop:
-            repo.refs.set_if_equals(nb, TAGS, name, value, None, who="gc", why="gc: version pruned")
-    for vid in drop:
+            try:
+                repo.refs.set_if_equals(
+                    nb, TAGS, name, value, None, who="gc", why="gc: version pruned"
+                )
+            except NbVersionError:  # moved meanwhile: it stays (and may rescue a version)
+                report.tags_removed.remove(f"{nb}/{name}")
+    _sweep(repo, report, Recheck(repo, mark, set(manifests) | unreadable, refs), manifests, live)
+    for tmp in temps:
+        with contextlib.suppress(OSError):
+            if _mtime(tmp) < mark:  # a temp file touched since the mark is a write in progress
+                tmp.unlink()
+    return report
+
+
+def _sweep(
+    repo: Repository,
+    report: GcReport,
+    recheck: Recheck,
+    manifests: dict[str, Manifest],
+    live: set[str],
+) -> None:
+    """Delete ``report``'s versions and objects in EXCLUSIVE batches, each after a recheck;
+    afterwards the report lists what was really deleted (rescued files are left out)."""
+    versions: list[str] = []
+    objects: list[str] = []
+    freed = [0]
+
+    def version(vid: str) -> None:
+        if vid in recheck.targets:  # a ref moved here since the mark: it stays
+            recheck.add(manifests[vid].object_ids())
+            return
+        freed[0] += _size(repo.versions.path(vid))
         append_line(repo.store_dir / "pruned", vid)
         repo.versions.delete(vid)
-    repo.index.remove(drop)
-    for oid in dead:
-        repo.objects.delete(oid)
-    for tmp in temps:
-        tmp.unlink(missing_ok=True)
-    return report
+        versions.append(vid)
+
+    def obj(oid: str) -> None:
+        if oid in live or oid in recheck.live or recheck.touched(oid):
+            return
+        size = _size(repo.objects.path(oid))
+        if repo.objects.delete(oid):
+            freed[0] += size
+            objects.append(oid)
+
+    in_batches(repo, report.versions_removed, version, recheck.refresh)
+    repo.index.remove(versions)
+    dead = chunk_lists_first(repo, report.objects_removed)
+    in_batches(repo, dead, obj, recheck.refresh)
+    report.versions_kept += len(report.versions_removed) - len(versions)
+    report.objects_kept += len(report.objects_removed) - len(objects)
+    report.versions_removed, report.objects_removed = versions, sorted(objects)
+    report.bytes_freed = freed[0]

@@ -30,6 +30,7 @@ import zstandard
 from ..errors import CorruptObject, InvalidInput, NotFound
 from .chunking import CHUNK_LIST_MAGIC, CHUNK_SIZE, ChunkList, split
 from .fsutil import Buffer, atomic_write, fsync_dir
+from .locks import StoreLock
 
 RAW, ZSTD = 0, 1
 _OID_RE = re.compile(r"^[0-9a-f]{64}$")
@@ -130,11 +131,16 @@ class ObjectStore:
     ``fetcher`` (optional) is asked for objects that are missing locally; when it is
     None and ``auto_fetch`` is on, one is created the first time ``.nbversion/evicted``
     exists, so every reader (restore, diff, service) fetches evicted objects on demand.
+
+    Every write or freshen happens under ``lock`` held SHARED (the store-wide lock of
+    the concurrency protocol, default ``<root>/../gc.lock``), so it is either entirely
+    before a sweep batch (which then sees the new mtime) or entirely after it.
     """
 
-    def __init__(self, root: Path, tmp_dir: Path) -> None:
+    def __init__(self, root: Path, tmp_dir: Path, lock: StoreLock | None = None) -> None:
         self.root = Path(root)
         self.tmp_dir = Path(tmp_dir)
+        self.lock = lock if lock is not None else StoreLock(self.root.parent)
         self.fetcher: Fetcher | None = None
         self.auto_fetch = True
 
@@ -206,7 +212,7 @@ class ObjectStore:
         """Write ``view`` as ``oid`` unless present; returns the shard dir written to."""
         path = self.path(oid)
         if path.exists():
-            with contextlib.suppress(OSError):  # freshen: a concurrent gc's grace covers reuse
+            with contextlib.suppress(OSError):  # freshen: sweeps keep what changed after their mark
                 os.utime(path)
             return None
         codec, payload = encode(view)
@@ -220,7 +226,8 @@ class ObjectStore:
         """Store ``data`` as one object; returns its oid."""
         view = byte_view(data)
         oid = hash_bytes(view)
-        self._store(oid, view)
+        with self.lock.shared():
+            self._store(oid, view)
         return oid
 
     def put_json(self, obj: Any) -> str:
@@ -232,7 +239,13 @@ class ObjectStore:
 
         Unchanged chunks are not rewritten, so an in-place edit or an append costs only
         the chunks it touches. Hashing, compression and fsyncs run on a thread pool.
+        The store lock is held SHARED across chunks and list, so a sweep's mark time falls
+        wholly before or after the call: never between a chunk's freshen and its list's.
         """
+        with self.lock.shared():
+            return self._put_buffer(buf, chunk_size)
+
+    def _put_buffer(self, buf: Buffer, chunk_size: int) -> str:
         view = byte_view(buf)
         pieces = list(split(view, chunk_size))
 

@@ -7,6 +7,7 @@ import random
 import re
 import time
 from collections.abc import Iterator
+from contextlib import AbstractContextManager
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -16,6 +17,7 @@ from .config import Config, default_config_text, load_config
 from .fsutil import atomic_write, fsync_dir
 from .index import Index
 from .jsonsafe import to_json
+from .locks import StoreLock
 from .manifest import Manifest
 from .notebook_file import default_author, notebook_id_of, read_notebook
 from .objects import ObjectStore
@@ -55,7 +57,8 @@ class Repository:
         # a store checked out by git has no objects/ or tmp/ (ignored, so never committed)
         for sub in LAYOUT:
             (self.store_dir / sub).mkdir(exist_ok=True)
-        self.objects = ObjectStore(self.store_dir / "objects", self.tmp_dir)
+        self.lock = StoreLock(self.store_dir)
+        self.objects = ObjectStore(self.store_dir / "objects", self.tmp_dir, self.lock)
         self.versions = VersionStore(self.store_dir / "versions", self.tmp_dir)
         self.refs = RefStore(self.store_dir)
         self.index = Index(self.store_dir / "index.sqlite", self._all_manifests)
@@ -166,6 +169,16 @@ class Repository:
         raise NotFound(f"no versions of notebook {notebook!r}")
 
     # -- saving ------------------------------------------------------------------------
+    def writing(self) -> AbstractContextManager[None]:
+        """Hold the store lock SHARED: the one way a writer joins the concurrency protocol.
+
+        Wrap everything from a writer's first object write (or its check that an object
+        is present) to the commit of its manifest and ref: no sweep of gc, evict or
+        fsck --repair runs in between, and a sweep that runs later sees the commit.
+        Re-entrant, and cheap (one ``flock``); it waits only while a sweep batch runs.
+        """
+        return self.lock.shared()
+
     def save(
         self,
         notebook_id: str,
@@ -199,26 +212,44 @@ class Repository:
         if not head_file.exists():
             self.refs.set_head_branch(notebook_id, branch)
         who = author or self.default_author()
+        with self.writing():  # objects checked present, manifest and ref: one protocol step
+            manifest = self._commit(
+                notebook_id, branch, message, who, parents, retries,
+                notebook_path=notebook_path, notebook=notebook_oid,
+                # NaN/inf and other non-JSON values in a JSON form (see jsonsafe)
+                variables=to_json(variables or {}), data_files=dict(data_files or {}),
+                params=to_json(params or {}), metrics=to_json(metrics or {}),
+                environment=to_json(environment or {}), skipped=to_json(skipped or []),
+                tags=list(tags or []),
+            )  # fmt: skip
+        self.index.add(manifest)
+        from ..gitsync import after_save  # opt-in: commits the notebook to git
+
+        after_save(self, manifest)
+        return manifest
+
+    def _commit(
+        self,
+        notebook_id: str,
+        branch: str,
+        message: str,
+        who: dict[str, str],
+        parents: list[str] | None,
+        retries: int,
+        **fields: Any,
+    ) -> Manifest:
+        """Write the manifest and move the branch by CAS (retrying on top of a moved head)."""
         for attempt in range(retries):
             head = self.refs.get(notebook_id, HEADS, branch)
             if parents is not None and head is not None and head not in parents:
                 raise Conflict(f"branch {branch!r} is at {head[:12]}, not at a parent of this save")
             manifest = Manifest(
                 notebook_id=notebook_id,
-                notebook_path=notebook_path,
-                notebook=notebook_oid,
                 branch=branch,
                 message=message,
                 author=dict(who),
                 parents=list(parents) if parents is not None else ([head] if head else []),
-                # NaN/inf and other non-JSON values in a JSON form (see jsonsafe)
-                variables=to_json(variables or {}),
-                data_files=dict(data_files or {}),
-                params=to_json(params or {}),
-                metrics=to_json(metrics or {}),
-                environment=to_json(environment or {}),
-                skipped=to_json(skipped or []),
-                tags=list(tags or []),
+                **fields,
             )
             missing = [
                 o
@@ -245,10 +276,6 @@ class Repository:
                     raise
                 time.sleep(random.uniform(0, 0.002 * min(attempt + 1, 20)))
                 continue
-            self.index.add(manifest)
-            from ..gitsync import after_save  # opt-in: commits the notebook to git
-
-            after_save(self, manifest)
             return manifest
         raise Conflict(f"branch {branch!r} kept moving")  # pragma: no cover
 
@@ -258,8 +285,9 @@ class Repository:
         """Save a notebook-only version from the ``.ipynb`` on disk (used by the CLI)."""
         rel = self.relpath(path)
         raw, notebook_id = read_notebook(self.root / rel)
-        oid = self.objects.put_bytes(raw)
-        return self.save(notebook_id, rel, oid, message, branch=branch)
+        with self.writing():
+            oid = self.objects.put_bytes(raw)
+            return self.save(notebook_id, rel, oid, message, branch=branch)
 
     def default_author(self) -> dict[str, str]:
         """The author recorded when none is given (git config, else login name)."""
@@ -350,16 +378,17 @@ class Repository:
     def create_branch(self, notebook: str, name: str, start: str = "HEAD") -> str:
         """Create branch ``name`` at ``start``; Conflict if it exists. Returns the id."""
         nb = self.notebook_id(notebook)
-        vid = self.resolve(start, nb)
-        self.refs.set_if_equals(
-            nb,
-            HEADS,
-            name,
-            None,
-            vid,
-            who=self.default_author()["name"],
-            why=f"branch: created from {start}",
-        )
+        with self.writing():  # resolve and point at it in one step: no sweep in between
+            vid = self.resolve(start, nb)
+            self.refs.set_if_equals(
+                nb,
+                HEADS,
+                name,
+                None,
+                vid,
+                who=self.default_author()["name"],
+                why=f"branch: created from {start}",
+            )
         return vid
 
     def delete_branch(self, notebook: str, name: str) -> str:
@@ -372,19 +401,20 @@ class Repository:
     def undo_branch(self, notebook: str, name: str) -> str | None:
         """Move a branch back to where it was before its last move (from the reflog)."""
         nb = self.notebook_id(notebook)
-        current = self.refs.get(nb, HEADS, name)
-        for entry in reversed(self.refs.reflog(nb, HEADS, name)):
-            if entry.new == current:
-                self.refs.set_if_equals(
-                    nb,
-                    HEADS,
-                    name,
-                    current,
-                    entry.old,
-                    who=self.default_author()["name"],
-                    why="undo",
-                )
-                return entry.old
+        with self.writing():  # the old head may be unreachable: keep sweeps out meanwhile
+            current = self.refs.get(nb, HEADS, name)
+            for entry in reversed(self.refs.reflog(nb, HEADS, name)):
+                if entry.new == current:
+                    self.refs.set_if_equals(
+                        nb,
+                        HEADS,
+                        name,
+                        current,
+                        entry.old,
+                        who=self.default_author()["name"],
+                        why="undo",
+                    )
+                    return entry.old
         raise NotFound(f"nothing to undo on branch {name!r}")
 
     def reflog(self, notebook: str, name: str) -> list[ReflogEntry]:
@@ -398,10 +428,11 @@ class Repository:
     def create_tag(self, notebook: str, name: str, ref: str = "HEAD") -> str:
         """Tag a version; Conflict if the tag exists. Returns the id."""
         nb = self.notebook_id(notebook)
-        vid = self.resolve(ref, nb)
-        self.refs.set_if_equals(
-            nb, TAGS, name, None, vid, who=self.default_author()["name"], why=f"tag: {ref}"
-        )
+        with self.writing():
+            vid = self.resolve(ref, nb)
+            self.refs.set_if_equals(
+                nb, TAGS, name, None, vid, who=self.default_author()["name"], why=f"tag: {ref}"
+            )
         return vid
 
     def delete_tag(self, notebook: str, name: str) -> str:

@@ -9,6 +9,11 @@ search work offline and a restore knows exactly which chunks to fetch.
 Each eviction first rewrites ``.nbversion/evicted`` (where every evicted object lives),
 then deletes the files, all under the record's lock; objects a save wrote or reused
 within ``tiering.min_age`` are left alone (that save may be about to reference them).
+
+It follows the store's concurrency protocol (docs/store.md, nbversion.store.sweep): a
+mark taken under the store lock, selection without it, then record-and-delete in short
+batches under the lock held EXCLUSIVE, each after a recheck that keeps local anything a
+writer freshened since the mark or a manifest written since names.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from ..store import Manifest, Repository
 from ..store.config import parse_duration
 from ..store.manifest import parse_time
 from ..store.refs import HEADS
+from ..store.sweep import Recheck, in_batches, take_mark
 from . import records
 from .records import Evicted
 from .usage import Catalog, scan_local
@@ -146,18 +152,43 @@ def _verified(remote: RemoteStore, oid: str, size: int) -> bool:
     return len(raw) == size
 
 
-def _apply(repo: Repository, chosen: list[Evicted], report: EvictReport) -> None:
-    """Record, then delete, under the record's lock; stale lines are dropped meanwhile."""
-    report.evicted = [r.oid for r in chosen]
-    report.bytes_freed = sum(r.size for r in chosen)
-    report.local_after = report.local_before - report.bytes_freed
-    if report.dry_run or not chosen:
+#: Objects recorded and deleted per batch under the store lock.
+BATCH = 32
+
+
+def _apply(
+    repo: Repository, chosen: list[Evicted], report: EvictReport, recheck: Recheck | None
+) -> None:
+    """Record, then delete, under the record's lock; stale lines are dropped meanwhile.
+
+    Runs in batches under the store lock held EXCLUSIVE; ``recheck`` (None only for a
+    dry run) keeps local what a writer reused or committed since the mark.
+    """
+    if report.dry_run or not chosen or recheck is None:
+        report.evicted = [r.oid for r in chosen]
+        report.bytes_freed = sum(r.size for r in chosen)
+        report.local_after = report.local_before - report.bytes_freed
         return
     store = repo.store_dir
-    with records.lock(store):
-        records.merge(store, chosen, keep_old=lambda r: not repo.objects.has(r.oid))
-        for rec in chosen:
-            repo.objects.delete(rec.oid)
+    done: list[Evicted] = []
+
+    def one_batch(batch: list[Evicted]) -> None:
+        recheck.refresh()
+        ok = [r for r in batch if r.oid not in recheck.live and not recheck.touched(r.oid)]
+        report.recent += len(batch) - len(ok)
+        if not ok:
+            return
+        with records.lock(store):
+            records.merge(store, ok, keep_old=lambda r: not repo.objects.has(r.oid))
+            for rec in ok:
+                repo.objects.delete(rec.oid)
+        done.extend(ok)
+
+    batches = [chosen[i : i + BATCH] for i in range(0, len(chosen), BATCH)]
+    in_batches(repo, batches, one_batch, most=1)
+    report.evicted = [r.oid for r in done]
+    report.bytes_freed = sum(r.size for r in done)
+    report.local_after = report.local_before - report.bytes_freed
 
 
 def _open_remote(repo: Repository, name: str | None) -> RemoteStore:
@@ -181,8 +212,10 @@ def evict(
     now = time.time() if now is None else now
     min_age = parse_duration(repo.config.tiering.min_age) if min_age is None else min_age
     store = _open_remote(repo, remote)
+    mark = None if dry_run else take_mark(repo)
     cat = Catalog(repo)
-    heads = {v for _, kind, _, v in repo.refs.all_refs() if kind == HEADS}
+    refs = list(repo.refs.all_refs())
+    heads = {v for _, kind, _, v in refs if kind == HEADS}
     selected: list[Manifest] = []
     kept: list[Manifest] = []
     for vid, m in cat.manifests.items():
@@ -197,7 +230,8 @@ def evict(
     report.budget = repo.config.tiering.budget
     candidates = sorted(wanted - pinned, key=lambda o: (cat.local[o].used, o))
     chosen = _select(repo, cat, candidates, store, report, verify=verify, min_age=min_age, now=now)
-    _apply(repo, chosen, report)
+    recheck = None if mark is None else Recheck(repo, mark, cat.manifests, refs)
+    _apply(repo, chosen, report, recheck)
     return report
 
 
@@ -217,9 +251,11 @@ def enforce_budget(repo: Repository, *, now: float | None = None) -> EvictReport
     try:
         store = _open_remote(repo, None)
         report.remote, report.url = store.spec.name, store.spec.url
+        mark = take_mark(repo)
         cat = Catalog(repo)
+        refs = list(repo.refs.all_refs())
         report.local_before = sum(o.size for o in cat.local.values())
-        heads = {v for _, kind, _, v in repo.refs.all_refs() if kind == HEADS}
+        heads = {v for _, kind, _, v in refs if kind == HEADS}
         pinned = set().union(*(cat.oids(cat.manifests[v]) for v in heads if v in cat.manifests))
         wanted = set().union(*(cat.evictable(m) for m in cat.manifests.values()))
         wanted = (wanted & set(cat.local)) - pinned
@@ -230,7 +266,7 @@ def enforce_budget(repo: Repository, *, now: float | None = None) -> EvictReport
             min_age=parse_duration(repo.config.tiering.min_age), now=now,
             enough=lambda freed: freed >= over,
         )  # fmt: skip
-        _apply(repo, chosen, report)
+        _apply(repo, chosen, report, Recheck(repo, mark, cat.manifests, refs))
     except (NbVersionError, OSError) as err:
         report.warnings.append(f"over budget, eviction failed: {err}")
         return report
