@@ -51,43 +51,58 @@ def resolving(resolve: Callable[[str], Any]) -> Iterator[None]:
         _RESOLVE.reset(token)
 
 
-def _pickler_class(cloud: bool) -> Any:
+class _MainReference(Exception):
+    """Raised by the plain pickler on meeting something of ``__main__``: cloudpickle's job."""
+
+
+def _of_main(obj: Any) -> bool:
+    """A class or function defined in the notebook, or an instance of such a class."""
+    owner = obj if isinstance(obj, type | types.FunctionType) else type(obj)
+    return getattr(owner, "__module__", None) == "__main__"
+
+
+def _pickler_class(cloud: bool, refs: bool) -> Any:
     if cloud:
         import cloudpickle
 
         base: type[pickle.Pickler] = cloudpickle.CloudPickler
     else:
         base = pickle.Pickler
+    members: dict[str, Any] = {"root": None, "shared": {}}
+    if refs:  # (a persistent_id method costs a Python call per object: only when needed)
 
-    class Pickler(base):  # type: ignore[valid-type, misc]
-        root: Any = None
-        shared: Mapping[int, str] = {}
-        refs: set[str]
-
-        def persistent_id(self, obj: Any) -> Any:
+        def persistent_id(self: Any, obj: Any) -> Any:
             name = self.shared.get(id(obj))
             if name is None or obj is self.root:
                 return None
             self.refs.add(name)
             return (_REF_TAG, name)
 
-    return Pickler
+        members["persistent_id"] = persistent_id
+    if not cloud:
+        # Stop before reducing anything of __main__: its __reduce__/__getstate__ is user
+        # code, and running it for a pickle thrown away (cloudpickle pickles it again) would
+        # run it twice per save. Not called for plain builtins (lists, dicts, numbers).
+        def reducer_override(self: Any, obj: Any) -> Any:
+            if _of_main(obj):
+                raise _MainReference
+            return NotImplemented
+
+        members["reducer_override"] = reducer_override
+    return type("Pickler", (base,), members)
 
 
 def _dumps(obj: Any, *, cloud: bool) -> tuple[bytes, list[memoryview], list[str]]:
     oob: list[pickle.PickleBuffer] = []
     shared = _SHARED.get()
-    if not shared:
-        if cloud:
-            import cloudpickle
+    if not shared and cloud:
+        import cloudpickle
 
-            data = cloudpickle.dumps(obj, protocol=5, buffer_callback=oob.append)
-        else:
-            data = pickle.dumps(obj, protocol=5, buffer_callback=oob.append)
+        data = cloudpickle.dumps(obj, protocol=5, buffer_callback=oob.append)
         return data, [as_memoryview(b.raw()) for b in oob], []
     out = io.BytesIO()
-    pickler = _pickler_class(cloud)(out, protocol=5, buffer_callback=oob.append)
-    pickler.root, pickler.shared, pickler.refs = obj, shared, set()
+    pickler = _pickler_class(cloud, bool(shared))(out, protocol=5, buffer_callback=oob.append)
+    pickler.root, pickler.shared, pickler.refs = obj, shared or {}, set()
     pickler.dump(obj)
     return out.getvalue(), [as_memoryview(b.raw()) for b in oob], sorted(pickler.refs)
 
@@ -122,6 +137,8 @@ class PickleSerializer(Serializer):
             # resolve in a fresh kernel, so such values go by value through cloudpickle.
             if b"__main__" in stream:
                 kind = "cloudpickle"
+        except _MainReference:
+            kind = "cloudpickle"
         except _PICKLE_ERRORS as err:
             first_error, kind = err, "cloudpickle"
         if kind == "cloudpickle":

@@ -183,8 +183,14 @@ def start(work: Callable[[], Any], tmp_dir: Path, context: Any = None) -> Job:
     return Job(pid, path, time.perf_counter(), context, exit_r)
 
 
+#: True in a background save's child (a disposable copy: user code may run there).
+in_child = False
+
+
 def _child_setup() -> None:
     """Cut the child off the kernel's I/O and signals; keep thread pools single-threaded."""
+    global in_child
+    in_child = True
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # an interrupt is for the parent's cell
     devnull = open(os.devnull, "w")  # noqa: SIM115 - lives until os._exit
     sys.stdout = sys.stderr = devnull

@@ -17,9 +17,8 @@ only for values that are actually written (:func:`deferred_stats`).
 
 from __future__ import annotations
 
-import contextlib
 import json
-from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
+from collections.abc import Callable, Iterable, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,7 +36,8 @@ from ..capture import (
 )
 from ..capture.pickle_kind import resolving, shared_objects
 from ..store.objects import ObjectStore
-from . import imports
+from . import imports, loadback
+from .deferred import deferred_stats, stats_of
 
 #: Kinds whose values other (pickled) variables may reference by name instead of copying:
 #: ``lst = [df]`` stores ``df`` once and restores ``lst[0] is df``.
@@ -69,37 +69,6 @@ class CaptureResult:
     bytes_written: int = 0
     #: names encoded and fingerprinted (the others reused their record untouched)
     encoded: list[str] = field(default_factory=list)
-
-
-class _DeferredStats(dict[str, Any]):
-    """Placeholder stats: the real ones are computed only if the value is written."""
-
-    def __init__(self, compute: Callable[[], dict[str, Any]]) -> None:
-        super().__init__()
-        self.compute = compute
-
-
-@contextlib.contextmanager
-def deferred_stats() -> Iterator[None]:
-    """While active, numpy/pandas encoders return placeholder stats (see ``_stats``)."""
-    from ..capture import numpy_kind, pandas_kind
-
-    saved = numpy_kind.array_stats, pandas_kind.frame_stats
-
-    def defer(fn: Callable[[Any], dict[str, Any]]) -> Callable[[Any], dict[str, Any]]:
-        return lambda obj: _DeferredStats(lambda: fn(obj))
-
-    numpy_kind.array_stats = defer(saved[0])  # type: ignore[assignment]
-    pandas_kind.frame_stats = defer(saved[1])  # type: ignore[assignment]
-    try:
-        yield
-    finally:
-        numpy_kind.array_stats, pandas_kind.frame_stats = saved
-
-
-def _stats(enc: Encoded) -> dict[str, Any]:
-    stats = enc.stats
-    return stats.compute() if isinstance(stats, _DeferredStats) else stats
 
 
 def capture(
@@ -186,6 +155,15 @@ def _capture(
 
     total = sum(sum(len(b) for b in e.buffers) for _, _, e in encoded if e is not _ALIAS)
     done = 0
+    fps = {name: fingerprint(enc) for name, _, enc in encoded if enc is not _ALIAS}
+    problems = loadback.problems(
+        [
+            (n, e)
+            for n, _, e in encoded
+            if e is not _ALIAS and _to_check(e, previous.get(n), fps[n])
+        ],
+        namespace,
+    )  # decoding runs user code: in a forked copy of the kernel, never in the kernel
     for name, _value, enc in encoded:
         if enc is _ALIAS:
             continue
@@ -194,13 +172,13 @@ def _capture(
             reason = f"{_mb(size)} is over the size limit of {_mb(max_size)}"
             result.skipped.append({"name": name, "type": enc.type_name, "reason": reason})
             continue
-        fp = fingerprint(enc)
+        fp = fps[name]
         result.encoded.append(name)
         old = previous.get(name)
         if old is not None and old.get("fingerprint") == fp and "alias_of" not in old:
             result.variables[name] = dict(old)
             result.reused.append(name)
-        elif (problem := _round_trip_problem(enc, namespace)) is not None:
+        elif (problem := problems.get(name)) is not None:
             result.skipped.append({"name": name, "type": enc.type_name, "reason": problem})
             continue
         else:
@@ -213,7 +191,7 @@ def _capture(
                 "type": enc.type_name,
                 "summary": enc.summary,
                 "size": size,
-                "stats": _stats(enc),
+                "stats": stats_of(enc),
                 "needs_trust": enc.needs_trust,
                 "fingerprint": fp,
             }
@@ -264,15 +242,11 @@ def _likely_shareable(value: Any) -> bool:
 ROUND_TRIP_LIMIT = 8 * 1024 * 1024
 
 
-def _round_trip_problem(enc: Encoded, namespace: MutableMapping[str, Any]) -> str | None:
+def _to_check(enc: Encoded, old: dict[str, Any] | None, fp: str) -> bool:
+    """Whether a value is loaded back once (:mod:`.loadback`): a new, small pickle."""
     if not enc.needs_trust or enc.nbytes > ROUND_TRIP_LIMIT:
-        return None
-    try:
-        with resolving(namespace.__getitem__):
-            decode(enc.kind, enc.meta, [bytes(b) for b in enc.buffers], allow_untrusted=True)
-    except Exception as err:
-        return f"saved but could not be loaded back ({type(err).__name__}: {err})"
-    return None
+        return False
+    return old is None or old.get("fingerprint") != fp or "alias_of" in old
 
 
 def _encode_or_skip(name: str, value: Any, result: CaptureResult) -> Encoded | None:
