@@ -46,8 +46,14 @@ def forge_hostile(attacker: Attacker, victim_root: Path) -> list[Forged]:
     out = [
         attacker.forge(
             "skops-reduce",
-            {"model": Var("sklearn", "sklearn", {"format": "skops", "untrusted_types": []},
-                          [forge.skops_reduce_payload(m)])},  # fmt: skip
+            {
+                "model": Var(
+                    "sklearn",
+                    "sklearn",
+                    {"format": "skops", "untrusted_types": []},
+                    [forge.skops_reduce_payload(m)],
+                )
+            },
             branch="skops-reduce",
             runs_when_trusted=True,
         )
@@ -62,13 +68,23 @@ def forge_hostile(attacker: Attacker, victim_root: Path) -> list[Forged]:
             )
         )
     meta, bufs = forge.arrow_offsets_payload()
-    out.append(attacker.forge("arrow-offsets", {"frame": Var("pandas", "pandas", meta, bufs)},
-                              branch="arrow-offsets"))  # fmt: skip
+    out.append(
+        attacker.forge(
+            "arrow-offsets", {"frame": Var("pandas", "pandas", meta, bufs)}, branch="arrow-offsets"
+        )
+    )
     meta, bufs = forge.sparse_payload()
-    out.append(attacker.forge("sparse-indices", {"m": Var("scipy-sparse", "scipy-sparse", meta,
-                              bufs)}, branch="sparse-indices"))  # fmt: skip
-    for name, build in (("numpy-object-dtype", forge.object_dtype_payload),
-                        ("numpy-short-buffer", forge.short_buffer_payload)):  # fmt: skip
+    out.append(
+        attacker.forge(
+            "sparse-indices",
+            {"m": Var("scipy-sparse", "scipy-sparse", meta, bufs)},
+            branch="sparse-indices",
+        )
+    )
+    for name, build in (
+        ("numpy-object-dtype", forge.object_dtype_payload),
+        ("numpy-short-buffer", forge.short_buffer_payload),
+    ):
         meta, bufs = build()
         out.append(attacker.forge(name, {"arr": Var("numpy", "numpy", meta, bufs)}, branch=name))
     out.append(
@@ -79,11 +95,19 @@ def forge_hostile(attacker: Attacker, victim_root: Path) -> list[Forged]:
         )
     )
     out.append(
-        attacker.forge("symlink-escape", data_files={"link/startup.py": forge.marker_code(m).encode()},
-                       branch="symlink")  # fmt: skip
+        attacker.forge(
+            "symlink-escape",
+            data_files={"link/startup.py": forge.marker_code(m).encode()},
+            branch="symlink",
+        )
     )
-    out.append(attacker.forge("deep-json", {"v": Var("json", "json", {"encoding": "utf-8"},
-                              [b"[" * 200_000 + b"]" * 200_000])}, branch="deep-json"))  # fmt: skip
+    out.append(
+        attacker.forge(
+            "deep-json",
+            {"v": Var("json", "json", {"encoding": "utf-8"}, [b"[" * 200_000 + b"]" * 200_000])},
+            branch="deep-json",
+        )
+    )
     out.append(attacker.forge("trusted-cell-script", nb=script_notebook(attacker), branch="xss"))
     out.append(attacker.forge("hexlike-branch", branch="deadbeef", arrives=False))
     # the victim's project holds a link out of the root, as a git checkout can create
@@ -106,7 +130,7 @@ def script_notebook(attacker: Attacker) -> dict[str, object]:
                 "data": {
                     "text/html": [
                         "<b>hello</b>\n",
-                        "<img src=x onerror=\"window.__nbvPwned=1\">",
+                        '<img src=x onerror="window.__nbvPwned=1">',
                         "<script>window.__nbvPwned=1</script>",
                     ],
                     "text/plain": ["<IPython.core.display.HTML object>"],
@@ -114,8 +138,9 @@ def script_notebook(attacker: Attacker) -> dict[str, object]:
             }
         ],
     }
-    nb = forge.notebook({"metadata": {"nbversion": {"notebook_id": attacker.notebook_id},
-                                      "trusted": True}}, [cell])  # fmt: skip
+    nb = forge.notebook(
+        {"metadata": {"nbversion": {"notebook_id": attacker.notebook_id}, "trusted": True}}, [cell]
+    )
     return nb
 
 
@@ -129,8 +154,9 @@ def forge_refused(attacker: Attacker, case: str) -> Forged:
     code = forge.marker_code(m).encode()
     if case in REFUSED_PATHS:
         path = str(m) if case == "ABSOLUTE" else case
-        return attacker.forge(f"path {case}", data_files={path: code}, branch="paths",
-                              refused_manifest=True)  # fmt: skip
+        return attacker.forge(
+            f"path {case}", data_files={path: code}, branch="paths", refused_manifest=True
+        )
     return attacker.forge(
         f"reserved-name-{case}",
         {case: Var("json", "json", {"encoding": "utf-8"}, [b"1"])},
@@ -150,8 +176,12 @@ class Delivered:
 
 def git(cwd: Path, *args: str) -> str:
     ident = ["-c", "user.name=Mallory", "-c", "user.email=mallory@example.com"]
-    res = subprocess.run(["git", *ident, "-c", "init.defaultBranch=main", *args], cwd=cwd,
-                         capture_output=True, text=True)  # fmt: skip
+    res = subprocess.run(
+        ["git", *ident, "-c", "init.defaultBranch=main", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+    )
     assert res.returncode == 0, f"git {' '.join(args)}: {res.stderr}"
     return res.stdout
 

@@ -144,8 +144,9 @@ class Attacker:
             root = self.repo.store_dir / part
             for path in root.rglob("*"):
                 if path.is_file():
-                    fs.pipe_file(f"{base}/{part}/{path.relative_to(root).as_posix()}",
-                                 path.read_bytes())  # fmt: skip
+                    fs.pipe_file(
+                        f"{base}/{part}/{path.relative_to(root).as_posix()}", path.read_bytes()
+                    )
 
     def bundle(self, target: Path, versions: list[str]) -> Path:
         """A bundle file holding ``versions`` and every object in the store."""
@@ -162,8 +163,10 @@ class Attacker:
                 if path.is_file():
                     add(f"objects/{path.parent.name}{path.name}", _object_file(path))
             for vid in versions:
-                add(f"versions/{vid}.json",
-                    (self.repo.store_dir / "versions" / f"{vid}.json").read_bytes())  # fmt: skip
+                add(
+                    f"versions/{vid}.json",
+                    (self.repo.store_dir / "versions" / f"{vid}.json").read_bytes(),
+                )
         return target
 
 
@@ -174,8 +177,16 @@ def _object_file(path: Path) -> bytes:
 def notebook(extra: dict[str, Any], cells: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     """A minimal nbformat 4 notebook."""
     nb: dict[str, Any] = {
-        "cells": cells or [{"cell_type": "code", "source": "x = 1", "metadata": {},
-                            "outputs": [], "execution_count": None}],  # fmt: skip
+        "cells": cells
+        or [
+            {
+                "cell_type": "code",
+                "source": "x = 1",
+                "metadata": {},
+                "outputs": [],
+                "execution_count": None,
+            }
+        ],
         "metadata": {},
         "nbformat": 4,
         "nbformat_minor": 5,
@@ -219,8 +230,14 @@ def skops_reduce_payload(marker: Path) -> bytes:
     schema = json.loads(members["schema.json"])
 
     def text(value: str) -> dict[str, Any]:
-        return {"__class__": "str", "__module__": "builtins", "__loader__": "JsonNode",
-                "content": json.dumps(value), "is_json": True, "__id__": 7}  # fmt: skip
+        return {
+            "__class__": "str",
+            "__module__": "builtins",
+            "__loader__": "JsonNode",
+            "content": json.dumps(value),
+            "is_json": True,
+            "__id__": 7,
+        }
 
     schema["content"]["content"]["payload"] = {
         "__class__": "runstring",
@@ -232,9 +249,18 @@ def skops_reduce_payload(marker: Path) -> bytes:
             "__loader__": "TupleNode",
             "content": [
                 text(marker_code(marker)),
-                {"__class__": "dict", "__module__": "builtins", "__loader__": "DictNode",
-                 "content": {}, "key_types": {"__class__": "list", "__module__": "builtins",
-                 "__loader__": "ListNode", "content": []}},  # fmt: skip
+                {
+                    "__class__": "dict",
+                    "__module__": "builtins",
+                    "__loader__": "DictNode",
+                    "content": {},
+                    "key_types": {
+                        "__class__": "list",
+                        "__module__": "builtins",
+                        "__loader__": "ListNode",
+                        "content": [],
+                    },
+                },
             ],
         },
     }

@@ -16,7 +16,6 @@ import pytest
 from nbversion import trust
 from nbversion.cli import main
 from nbversion.diff import diff_versions
-
 from nbversion.store import Repository
 
 from .conftest import (
@@ -117,4 +116,5 @@ def test_served_notebook_loses_trust_marks_and_keeps_string_form(
     assert "trusted" not in cell["metadata"]
     assert isinstance(cell["source"], str)
     html = cell["outputs"][0]["data"]["text/html"]
-    assert isinstance(html, str) and "," not in html.split("\n")[0]
+    assert isinstance(html, str)
+    assert "," not in html.split("\n")[0]
