@@ -25,14 +25,18 @@ _PICKLE_ERRORS = (pickle.PicklingError, TypeError, AttributeError, ValueError, R
 
 #: Objects that are themselves saved as variables (id -> variable name), set while a
 #: namespace is captured: a pickled value refers to them by name instead of copying them.
-_SHARED: ContextVar[Mapping[int, str] | None] = ContextVar("nbversion_shared", default=None)
+#: A ``(name, path)`` pair names an attribute of a variable: ``("model", "fc.weight")`` is
+#: a parameter of a torch module, so an optimizer keeps holding the model's parameters.
+_SHARED: ContextVar[Mapping[int, str | tuple[str, str]] | None] = ContextVar(
+    "nbversion_shared", default=None
+)
 #: While decoding: variable name -> object, for the references above.
 _RESOLVE: ContextVar[Callable[[str], Any] | None] = ContextVar("nbversion_resolve", default=None)
 _REF_TAG = "nbversion-variable"
 
 
 @contextlib.contextmanager
-def shared_objects(shared: Mapping[int, str]) -> Iterator[None]:
+def shared_objects(shared: Mapping[int, str | tuple[str, str]]) -> Iterator[None]:
     """Within the block, pickled values reference these objects by variable name."""
     token = _SHARED.set(shared)
     try:
@@ -72,11 +76,14 @@ def _pickler_class(cloud: bool, refs: bool) -> Any:
     if refs:  # (a persistent_id method costs a Python call per object: only when needed)
 
         def persistent_id(self: Any, obj: Any) -> Any:
-            name = self.shared.get(id(obj))
-            if name is None or obj is self.root:
+            target = self.shared.get(id(obj))
+            if target is None or obj is self.root:
                 return None
-            self.refs.add(name)
-            return (_REF_TAG, name)
+            if isinstance(target, tuple):  # an attribute of a variable
+                self.refs.add(target[0])
+                return (_REF_TAG, target[0], target[1])
+            self.refs.add(target)
+            return (_REF_TAG, target)
 
         members["persistent_id"] = persistent_id
     if not cloud:
@@ -110,11 +117,16 @@ def _dumps(obj: Any, *, cloud: bool) -> tuple[bytes, list[memoryview], list[str]
 class _Unpickler(pickle.Unpickler):
     def persistent_load(self, pid: Any) -> Any:
         resolve = _RESOLVE.get()
-        if not (isinstance(pid, tuple) and len(pid) == 2 and pid[0] == _REF_TAG):
+        if not (isinstance(pid, tuple) and len(pid) in (2, 3) and pid[0] == _REF_TAG):
             raise pickle.UnpicklingError(f"unknown persistent id {pid!r}")
         if resolve is None:
             raise pickle.UnpicklingError(f"this value refers to variable {pid[1]!r}")
-        return resolve(str(pid[1]))
+        value = resolve(str(pid[1]))
+        for part in str(pid[2]).split(".") if len(pid) == 3 else []:
+            if not part.isidentifier() and not part.isdigit():
+                raise pickle.UnpicklingError(f"bad attribute path in {pid!r}")
+            value = getattr(value, part)  # e.g. model.fc.weight, or model.0.bias (Sequential)
+        return value
 
 
 class PickleSerializer(Serializer):

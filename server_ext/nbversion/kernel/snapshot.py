@@ -36,7 +36,7 @@ from ..capture import (
 )
 from ..capture.pickle_kind import resolving, shared_objects
 from ..store.objects import ObjectStore
-from . import imports, loadback
+from . import imports, loadback, sharing
 from .deferred import deferred_stats, stats_of
 
 #: Kinds whose values other (pickled) variables may reference by name instead of copying:
@@ -115,7 +115,7 @@ def _capture(
     candidates = sorted(names if names is not None else list(namespace))
     encoded: list[tuple[str, Any, Encoded]] = []
     order: list[tuple[str, Any]] = []
-    shared: dict[int, str] = {}
+    shared: dict[int, sharing.Target] = {}
     for name in candidates:
         if name not in namespace:
             continue
@@ -134,8 +134,12 @@ def _capture(
             result.reused.append(name)
             if old.get("kind") in SHAREABLE_KINDS:
                 shared[id(value)] = name
+            if old.get("kind") == "torch-module":
+                sharing.add_module_tensors(shared, name, value)
             continue
         order.append((name, value))
+    # containers another variable holds: the holder refers to them by name (identity)
+    shared.update(sharing.shared_containers((n, namespace[n]) for n in seen.values()))
     # values of shareable kinds first, so pickled containers can refer to them by name
     first: list[tuple[str, Any]] = []
     rest: list[tuple[str, Any]] = []
@@ -147,6 +151,8 @@ def _capture(
             encoded.append((name, value, enc))
             if enc.kind in SHAREABLE_KINDS:
                 shared[id(value)] = name
+            if enc.kind == "torch-module":  # an optimizer keeps holding its parameters
+                sharing.add_module_tensors(shared, name, value)
     with shared_objects(shared):
         for name, value in rest:
             enc = _encode_or_skip(name, value, result)
