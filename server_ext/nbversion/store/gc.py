@@ -152,7 +152,7 @@ def collect(
             total = 0
             for oid in _live_objects(repo, [manifests[v] for v in kept if v in manifests]):
                 if oid not in sizes:
-                    sizes[oid] = repo.objects.object_size(oid) if repo.objects.has(oid) else 0
+                    sizes[oid] = _size(repo.objects.path(oid))  # 0 when swept meanwhile
                 total += sizes[oid]
             return total
 
@@ -179,7 +179,7 @@ def collect(
     report.versions_removed = drop
     report.objects_removed = sorted(dead)
     report.bytes_freed = sum(_size(repo.versions.path(v)) for v in drop)
-    report.bytes_freed += sum(repo.objects.object_size(o) for o in dead)
+    report.bytes_freed += sum(_size(repo.objects.path(o)) for o in dead)  # 0 if gone
     report.tags_removed = sorted(
         f"{nb}/{name}" for nb, kind, name, v in refs if kind == TAGS and v in drop
     )
