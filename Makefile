@@ -14,7 +14,7 @@ LAB_PORT ?= 8888
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 PYTEST_ARGS ?=
 
-.PHONY: help setup lab test lint format test-py test-ui test-faults bench bench-quick \
+.PHONY: help setup lab test lint format test-py test-ui test-faults test-fidelity bench bench-quick \
 	check-extension chromium clean
 
 help:
@@ -24,6 +24,7 @@ help:
 	@echo "make format      apply ruff and prettier formatting"
 	@echo "make bench       benchmarks (nbversion vs dill vs Kishu); bench-quick for a short run"
 	@echo "make test-faults long fault-injection trials"
+	@echo "make test-fidelity every notebook of tests/fidelity: save per cell, restore, compare"
 
 $(STAMPS):
 	@mkdir -p $(STAMPS)
@@ -88,6 +89,11 @@ test: lint check-extension test-py test-ui
 
 test-faults: setup
 	$(BIN)/pytest tests/reliability tests -m slow $(PYTEST_ARGS)
+
+# The whole fidelity corpus (make test runs its fast subset): real-world-style notebooks run
+# cell by cell with a save after each, restored live and in a fresh kernel.
+test-fidelity: setup
+	NBVERSION_FIDELITY=all $(BIN)/pytest tests/fidelity $(PYTEST_ARGS)
 
 # KISHU_PYTHON: a Python with Kishu installed (it pins old backports: keep it in its own venv)
 bench: setup

@@ -55,6 +55,9 @@ def resolving(resolve: Callable[[str], Any]) -> Iterator[None]:
         _RESOLVE.reset(token)
 
 
+_CODE = (type, types.FunctionType)
+
+
 class _MainReference(Exception):
     """Raised by the plain pickler on meeting something of ``__main__``: cloudpickle's job."""
 
@@ -79,6 +82,8 @@ def _pickler_class(cloud: bool, refs: bool) -> Any:
             target = self.shared.get(id(obj))
             if target is None or obj is self.root:
                 return None
+            if isinstance(obj, _CODE) and isinstance(self.root, _CODE):
+                return None  # code refers to code by value: references never form a cycle
             if isinstance(target, tuple):  # an attribute of a variable
                 self.refs.add(target[0])
                 return (_REF_TAG, target[0], target[1])

@@ -8,7 +8,10 @@ name (``persistent_id``), and a restore resolves them to the restored variables:
 
 - plain containers (``list``, ``dict``, ``tuple``, ``set``) that are variables *and* sit
   inside another variable: the holder declines JSON and is pickled with a reference;
-- the parameters and buffers of torch modules, as ``(variable, "fc.weight")``.
+- the parameters and buffers of torch modules, as ``(variable, "fc.weight")``;
+- functions and classes defined in the notebook, so ``double = partial(scale, k=2)`` and
+  the instances of ``Point`` refer to the restored ``scale`` and ``Point`` (functions and
+  classes themselves still hold other code by value: references never form a cycle).
 
 Only containers that hold no other such container are referenced (a cycle of references
 could not be restored one variable at a time); the walk is bounded per variable.
@@ -16,6 +19,7 @@ could not be restored one variable at a time); the walk is bounded per variable.
 
 from __future__ import annotations
 
+import types
 from collections.abc import Iterable, MutableMapping
 from typing import Any
 
@@ -68,3 +72,12 @@ def add_module_tensors(shared: MutableMapping[int, Target], name: str, module: A
         return
     for path, tensor in named:
         shared.setdefault(id(tensor), (name, path))
+
+
+def add_notebook_code(
+    shared: MutableMapping[int, Target], variables: Iterable[tuple[str, Any]]
+) -> None:
+    """Let pickles refer to the notebook's own functions and classes by variable name."""
+    for name, value in variables:
+        if isinstance(value, type | types.FunctionType) and value.__module__ == "__main__":
+            shared.setdefault(id(value), name)

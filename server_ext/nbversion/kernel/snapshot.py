@@ -140,6 +140,7 @@ def _capture(
         order.append((name, value))
     # containers another variable holds: the holder refers to them by name (identity)
     shared.update(sharing.shared_containers((n, namespace[n]) for n in seen.values()))
+    sharing.add_notebook_code(shared, ((n, namespace[n]) for n in seen.values()))
     # values of shareable kinds first, so pickled containers can refer to them by name
     first: list[tuple[str, Any]] = []
     rest: list[tuple[str, Any]] = []
