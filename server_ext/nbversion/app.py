@@ -49,6 +49,36 @@ class NbVersionApp(ExtensionApp):
         help="Seconds to wait for a kernel to save or restore before the job fails.",
     )
 
+    diff_timeout = Float(
+        60.0,
+        config=True,
+        help=(
+            "Seconds a diff (GET /nbversion/api/diff) may run in its worker process before "
+            "it is stopped and answered with 504."
+        ),
+    )
+
+    diff_memory_limit = Int(
+        2 << 30,
+        config=True,
+        help=(
+            "Bytes of memory (RLIMIT_DATA: heap and anonymous mappings) a diff's worker "
+            "process may use; beyond it the diff answers 413. 0 means no limit."
+        ),
+    )
+
+    diff_max_result_bytes = Int(
+        32 << 20,
+        config=True,
+        help="Largest diff (JSON bytes) the server accepts from a worker and sends; else 413.",
+    )
+
+    diff_workers = Int(
+        2,
+        config=True,
+        help="Diffs that may run at once, each in its own worker process; more wait.",
+    )
+
     def initialize_settings(self) -> None:
         """Resolve the store root once and share it with every handler."""
         assert self.serverapp is not None, "initialize_settings runs after the server is linked"
@@ -56,13 +86,22 @@ class NbVersionApp(ExtensionApp):
         self.settings["nbversion_root"] = str(Path(root).expanduser().resolve())
         self.log.info("nbversion %s: project root %s", __version__, self.settings["nbversion_root"])
         from .service import VersionService
+        from .service.isolated import WorkerLimits
         from .service.service import ServiceConfig
 
         self.settings["nbversion_service"] = VersionService(
             self.settings["nbversion_root"],
             kernel_manager=self.serverapp.kernel_manager,
             session_manager=self.serverapp.session_manager,
-            config=ServiceConfig(kernel_timeout=self.kernel_timeout),
+            config=ServiceConfig(
+                kernel_timeout=self.kernel_timeout,
+                diff=WorkerLimits(
+                    timeout=self.diff_timeout,
+                    memory_bytes=self.diff_memory_limit,
+                    max_result_bytes=self.diff_max_result_bytes,
+                    workers=self.diff_workers,
+                ),
+            ),
         )
         if self.autoload_kernel_extension:
             from .server import autoload

@@ -1,9 +1,12 @@
 """Notebook diff: cells and outputs through nbdime, summarized per cell.
 
 Both notebooks are normalized first (execution counts, cell ids and volatile metadata
-dropped unless asked for), then ``nbdime.diff_notebooks`` computes the diff; its ops are
-kept verbatim under ``nbdime`` and summarized as cells added / removed / modified, with
-source lines marked ``+``/``-`` for display. nbdime's module-global ignore config is not used.
+dropped unless asked for). Cells are then aligned by content hash (:mod:`.cells`) and
+only the runs of changed cells go to ``nbdime.diff_notebooks``, so the cost follows the
+change, not the notebook's size. The resulting diff, in nbdime's format, is kept under
+``nbdime`` and summarized as cells added / removed / modified, with source lines marked
+``+``/``-`` for display. nbdime's module-global ignore config is not used; nbdime is
+imported only when a diff needs it (the CLI starts without it).
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import json
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
+from .cells import cells_diff
 from .options import DiffOptions
 
 if TYPE_CHECKING:
@@ -239,6 +243,43 @@ def _rejoin(nb: dict[str, Any]) -> dict[str, Any]:
     return nb
 
 
+def _nbdime(a: dict[str, Any], b: dict[str, Any]) -> list[dict[str, Any]]:
+    """``nbdime.diff_notebooks`` of two notebook dicts, as plain JSON data."""
+    import nbdime
+    import nbformat
+
+    from_dict: Any = nbformat.from_dict
+    raw = nbdime.diff_notebooks(from_dict(a), from_dict(b))
+    ops: list[dict[str, Any]] = json.loads(json.dumps(raw))
+    return ops
+
+
+def _cells_only(cells: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+
+
+def _sub_diff(cells_a: list[dict[str, Any]], cells_b: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """nbdime's ops on ``cells`` for two short runs of changed cells."""
+    top = _nbdime(_cells_only(cells_a), _cells_only(cells_b))
+    return next((list(op["diff"]) for op in top if op["key"] == "cells"), [])
+
+
+def nbdime_diff(base: dict[str, Any], other: dict[str, Any]) -> list[dict[str, Any]]:
+    """nbdime's diff of two normalized notebooks, computed in close to linear time.
+
+    The notebook-level keys (metadata, nbformat) go to nbdime with the cells left out;
+    the cells are aligned by content hash (:mod:`.cells`) and only runs of changed cells
+    go to nbdime. The output has nbdime's format: ops sorted by key.
+    """
+    shell_a = {**base, "cells": []}
+    shell_b = {**other, "cells": []}
+    ops = [op for op in _nbdime(shell_a, shell_b) if op["key"] != "cells"]
+    cell_ops = cells_diff(base.get("cells", []), other.get("cells", []), _sub_diff)
+    if cell_ops:
+        ops.append({"op": "patch", "key": "cells", "diff": cell_ops})
+    return sorted(ops, key=lambda op: str(op["key"]))
+
+
 def notebook_diff(
     repo: Repository | None, a_oid: str, b_oid: str, options: DiffOptions
 ) -> dict[str, Any]:
@@ -263,15 +304,12 @@ def notebook_diff(
         out["skipped"] = f"notebook larger than max_notebook_bytes ({options.max_notebook_bytes})"
         return out
     try:
-        import nbdime
-        import nbformat
+        import nbdime  # noqa: F401 - imported here, not at module level: the CLI starts fast
     except ImportError:
         out["skipped"] = "nbdime is not installed: cells were not compared"
         return out
     base, other = normalize(nb_a, options), normalize(nb_b, options)
-    from_dict: Any = nbformat.from_dict
-    raw = nbdime.diff_notebooks(from_dict(base), from_dict(other))
-    diff: list[dict[str, Any]] = json.loads(json.dumps(raw))
+    diff = nbdime_diff(base, other)
     out.update(summarize(base, diff))
     out["changed"] = bool(diff)
     text = json.dumps(diff)

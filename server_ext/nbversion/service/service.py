@@ -1,8 +1,10 @@
 """VersionService: the use cases the REST handlers (and scripts) call.
 
 Store work runs on one dedicated thread (the store's SQLite index connection belongs to
-it, and the server's event loop never blocks on disk); kernel work goes through
-:mod:`.kernels` as silent execute requests; long operations are :mod:`.jobs`.
+it, and the server's event loop never blocks on disk), and only short work goes there:
+diffs run in worker processes (:mod:`.isolated`), long reads on threads of their own;
+kernel work goes through :mod:`.kernels` as silent execute requests; long operations
+are :mod:`.jobs`.
 """
 
 from __future__ import annotations
@@ -11,18 +13,18 @@ import asyncio
 import contextlib
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
 from .. import trust
-from ..diff import DiffOptions, diff_manifests
+from ..diff import DiffOptions
 from ..errors import Conflict, InvalidInput, NotFound
 from ..notebook_snapshot import notebook_snapshot
-from ..store import CorruptManifest, Repository
+from ..store import Repository
 from ..store.manifest import Manifest
-from ..store.refs import UNDO_BRANCH
-from . import divergence, kernels
+from . import divergence, kernels, listing
+from .isolated import DiffRunner, WorkerLimits
 from .jobs import Job, JobRegistry
 from .paths import confine
 
@@ -37,6 +39,8 @@ class ServiceConfig:
     wait_for_job: float = 2.0
     page_size: int = 50
     max_page_size: int = 1000
+    #: Limits of a REST diff's worker process (see :mod:`.isolated`).
+    diff: WorkerLimits = field(default_factory=WorkerLimits)
 
 
 class VersionService:
@@ -56,6 +60,7 @@ class VersionService:
         self.jobs = JobRegistry()
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nbversion-store")
         self._repo: Repository | None = None
+        self.diffs = DiffRunner(self.config.diff)
 
     # -- plumbing ------------------------------------------------------------------------
     async def _store(self, fn: Callable[..., T], *args: Any) -> T:
@@ -80,6 +85,7 @@ class VersionService:
                 self._repo.close()
                 self._repo = None
 
+        self.diffs.close()
         self._pool.submit(shut).result()
         self._pool.shutdown(wait=True)
 
@@ -143,7 +149,7 @@ class VersionService:
                     if branch:
                         history = repo.log(nid, branch=branch)
                     else:
-                        history = _all_versions(repo, nid, reached_by)
+                        history = listing.all_versions(repo, nid, reached_by)
                 except NotFound:
                     history = []
                 if reached_by:
@@ -152,13 +158,13 @@ class VersionService:
                     names = [r["name"] for r in remotes(self.root)]
                     if names:
                         origin = divergence.provenance(reached_by, names)
-                refs = _visible_refs(repo, nid) if history else {
+                refs = listing.visible_refs(repo, nid) if history else {
                     "branches": {}, "tags": {}, "current_branch": "main"}  # fmt: skip
                 tags_of: dict[str, list[str]] = {}
                 for tag, vid in refs["tags"].items():
                     tags_of.setdefault(vid, []).append(tag)
                 if q:
-                    history = [m for m in history if _matches(m, q)]
+                    history = [m for m in history if listing.matches(m, q)]
             else:
                 history = [repo.versions.read(h["id"]) for h in repo.search(text=q)] if q else []
                 if not q:
@@ -168,7 +174,7 @@ class VersionService:
                         reverse=True,
                     )
             page = history[offset : offset + limit]
-            summaries = [_summary(m) for m in page]
+            summaries = [listing.summary(m) for m in page]
             if path is not None:
                 for summary in summaries:
                     summary["tags"] = sorted(tags_of.get(summary["id"], []))
@@ -204,14 +210,22 @@ class VersionService:
         return await self._store(work)
 
     async def diff(self, a: str, b: str, path: str | None = None) -> dict[str, Any]:
-        def work() -> dict[str, Any]:
+        """What changed from version ``a`` to ``b``, computed in a worker process.
+
+        Only the refs are resolved here (on the store thread: a 404 answers at once);
+        decoding and comparing run in :mod:`.isolated`'s worker, within its time and
+        memory limits, so a long diff never holds up listings, and a decoder crash or an
+        unpickled payload never touches the server process.
+        """
+
+        def resolve() -> tuple[str, str]:
             repo = self._open()
             nid = self._notebook_id(repo, path) if path else None
-            # pickles never load in the server process, even trusted ones: stats suffice
-            options = DiffOptions(load_pickles=False)
-            return diff_manifests(repo.get(a, nid), repo.get(b, nid), repo, options)
+            return repo.get(a, nid).id, repo.get(b, nid).id
 
-        return await self._store(work)
+        ida, idb = await self._store(resolve)
+        # pickles load in the worker only, and only for trusted versions (trust.is_trusted)
+        return await self.diffs.diff(self.root, ida, idb, DiffOptions().to_dict())
 
     # -- saving --------------------------------------------------------------------------
     async def save(self, path: str, message: str, kernel_id: str | None = None) -> Job:
@@ -229,7 +243,7 @@ class VersionService:
             if state == "dead":
                 job.state, job.detail = "running", "no running kernel: saving the notebook only"
                 manifest = await self._store(self._save_notebook_only, full, message)
-                return {"id": manifest.id, "version": _summary(manifest),
+                return {"id": manifest.id, "version": listing.summary(manifest),
                         "variables_captured": False,
                         "reason": "the notebook has no running kernel"}  # fmt: skip
             job.detail = (
@@ -244,9 +258,10 @@ class VersionService:
             result = await self._call(job, kid, "save", str(full), message, None, job.id,
                                       on_started=started)  # fmt: skip
             await self._store(self._refresh_index)
-            return {"id": result["id"], "version": _summary_dict(result["version"], result["id"]),
-                    "variables_captured": True, "written": result["written"],
-                    "reused": result["reused"], "bytes_written": result["bytes_written"],
+            row = listing.summary_dict(result["version"], result["id"])
+            return {"id": result["id"], "version": row, "variables_captured": True,
+                    "written": result["written"], "reused": result["reused"],
+                    "bytes_written": result["bytes_written"],
                     "seconds": result["seconds"]}  # fmt: skip
 
         self.jobs.start(job, work)
@@ -461,7 +476,7 @@ class VersionService:
     async def refs(self, path: str) -> dict[str, Any]:
         def work() -> dict[str, Any]:
             repo = self._open()
-            return _visible_refs(repo, self._notebook_id(repo, path))
+            return listing.visible_refs(repo, self._notebook_id(repo, path))
 
         return await self._store(work)
 
@@ -502,58 +517,3 @@ class VersionService:
             return {"current_branch": branch, "head": repo.branches(nid)[branch]}
 
         return await self._store(work)
-
-
-def _visible_refs(repo: Repository, nid: str) -> dict[str, Any]:
-    """Branches (without the internal undo branch), tags and the current branch."""
-    branches = {b: v for b, v in repo.branches(nid).items() if b != UNDO_BRANCH}
-    return {"branches": branches, "tags": repo.tags(nid),
-            "current_branch": repo.current_branch(nid)}  # fmt: skip
-
-
-def _all_versions(
-    repo: Repository, nid: str, reached_by: dict[str, set[str]] | None = None
-) -> list[Manifest]:
-    """Every version of a notebook on any user branch, newest first (undo points hidden).
-
-    ``reached_by`` (if given) is filled with the branches whose history holds each version.
-    """
-    seen: dict[str, Manifest] = {}
-    for branch in repo.branches(nid):
-        if branch == UNDO_BRANCH:
-            continue
-        try:
-            history = repo.log(nid, branch=branch)
-        except CorruptManifest:
-            continue  # one damaged branch must not hide the others (fsck names it)
-        for m in history:
-            seen.setdefault(m.id, m)
-            if reached_by is not None:
-                reached_by.setdefault(m.id, set()).add(branch)
-    return sorted(seen.values(), key=lambda m: m.created, reverse=True)
-
-
-def _matches(m: Manifest, q: str) -> bool:
-    q = q.lower()
-    hay = [m.message, m.branch, *m.tags, *m.variables, *m.metrics, *m.params]
-    return any(q in str(h).lower() for h in hay) or m.id.startswith(q)
-
-
-def _summary(m: Manifest) -> dict[str, Any]:
-    return _summary_dict(m.to_dict(), m.id)
-
-
-def _summary_dict(d: dict[str, Any], vid: str) -> dict[str, Any]:
-    return {
-        "id": vid,
-        "parents": d.get("parents", []),
-        "branch": d.get("branch"),
-        "message": d.get("message"),
-        "author": d.get("author"),
-        "created": d.get("created"),
-        "notebook_path": d.get("notebook_path"),
-        "variables": len(d.get("variables") or {}),
-        "metrics": d.get("metrics") or {},
-        "params": d.get("params") or {},
-        "tags": d.get("tags") or [],
-    }
