@@ -26,6 +26,7 @@ from ..store.manifest import Manifest
 from . import divergence, kernels, listing
 from .isolated import DiffRunner, WorkerLimits
 from .jobs import Job, JobRegistry
+from .notebook_view import for_client
 from .paths import confine
 
 T = TypeVar("T")
@@ -201,11 +202,9 @@ class VersionService:
 
     async def notebook_content(self, ref: str) -> Any:
         def work() -> Any:
-            import json
-
             repo = self._open()
             m = repo.get(ref)
-            return json.loads(repo.objects.get_bytes(m.notebook))
+            return for_client(repo.objects.get_bytes(m.notebook))
 
         return await self._store(work)
 
