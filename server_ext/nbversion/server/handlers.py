@@ -8,6 +8,7 @@ body ``{message, reason}`` with their HTTP status in one place (:func:`maps_erro
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Awaitable, Callable
 from functools import wraps
@@ -234,7 +235,18 @@ class DiffHandler(NbVersionHandler):
     @maps_errors
     async def get(self) -> None:
         a, b = self.required_arg("a"), self.required_arg("b")
-        self.write_json(await self.service.diff(a, b, self.arg("path")))
+        self._task = asyncio.ensure_future(self.service.diff(a, b, self.arg("path")))
+        try:
+            result = await self._task
+        except asyncio.CancelledError:
+            return  # the client went away: its worker is already stopped
+        self.write_json(result)
+
+    def on_connection_close(self) -> None:
+        """Stop the diff's worker process when the client goes away (tab closed, timeout)."""
+        task = getattr(self, "_task", None)
+        if task is not None and not task.done():
+            task.cancel()
 
 
 class RefsHandler(NbVersionHandler):
