@@ -197,7 +197,9 @@ def collect(
                 )
             except NbVersionError:  # moved meanwhile: it stays (and may rescue a version)
                 report.tags_removed.remove(f"{nb}/{name}")
-    _sweep(repo, report, Recheck(repo, mark, set(manifests) | unreadable, refs), manifests, live)
+    parents = {vid: list(m.parents) for vid, m in manifests.items()}
+    recheck = Recheck(repo, mark, set(manifests) | unreadable, refs, parents)
+    _sweep(repo, report, recheck, manifests, live, reachable)
     for tmp in temps:
         with contextlib.suppress(OSError):
             if _mtime(tmp) < mark:  # a temp file touched since the mark is a write in progress
@@ -211,6 +213,7 @@ def _sweep(
     recheck: Recheck,
     manifests: dict[str, Manifest],
     live: set[str],
+    reachable: set[str],
 ) -> None:
     """Delete ``report``'s versions and objects in EXCLUSIVE batches, each after a recheck;
     afterwards the report lists what was really deleted (rescued files are left out)."""
@@ -219,7 +222,7 @@ def _sweep(
     freed = [0]
 
     def version(vid: str) -> None:
-        if vid in recheck.targets:  # a ref moved here since the mark: it stays
+        if vid in recheck.targets and vid not in reachable:  # a ref reaches it since the mark
             recheck.add(manifests[vid].object_ids())
             return
         freed[0] += _size(repo.versions.path(vid))

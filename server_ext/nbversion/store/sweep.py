@@ -95,8 +95,10 @@ class Recheck:
     """What writers committed since the mark: call :meth:`refresh` under the lock.
 
     ``known`` are the version ids the mark phase saw (readable or not), ``refs`` the refs
-    it saw. After a refresh, :attr:`live` holds every object (with chunks) named by a
-    manifest written since, and :attr:`targets` every version a ref points at now.
+    it saw, ``parents`` the parents of the manifests it read. After a refresh, :attr:`live`
+    holds every object (with chunks) named by a manifest written since, and
+    :attr:`targets` every version a ref reaches now (a ref's target and its ancestors:
+    a save the mark phase caught between its manifest and its ref, and saves on top).
     """
 
     def __init__(
@@ -105,12 +107,14 @@ class Recheck:
         mark: float,
         known: Iterable[str],
         refs: Iterable[tuple[str, str, str, str]],
+        parents: dict[str, list[str]] | None = None,
     ) -> None:
         self.repo = repo
         self.mark = mark
         self.known = set(known)
+        self.parents = dict(parents or {})
         self.live: set[str] = set()
-        self.targets = {vid for *_, vid in refs}
+        self.targets = self._reach({vid for *_, vid in refs})
 
     def refresh(self) -> None:
         """Fold in manifests and refs written since the last refresh (or the mark)."""
@@ -118,14 +122,26 @@ class Recheck:
         for vid in set(repo.versions.ids()) - self.known:
             self.known.add(vid)
             try:
-                self.add(repo.versions.read(vid).object_ids())
+                manifest = repo.versions.read(vid)
+                self.parents[vid] = list(manifest.parents)
+                self.add(manifest.object_ids())
             except NbVersionError:  # unreadable: keep every id its bytes mention
                 try:
                     text = repo.versions.path(vid).read_text(errors="replace")
                 except OSError:
                     continue
                 self.add(_OID_RE.findall(text))
-        self.targets = {vid for *_, vid in repo.refs.all_refs()}
+        self.targets = self._reach({vid for *_, vid in repo.refs.all_refs()})
+
+    def _reach(self, heads: set[str]) -> set[str]:
+        """``heads`` and every ancestor known through :attr:`parents`."""
+        seen, stack = set(), list(heads)
+        while stack:
+            vid = stack.pop()
+            if vid not in seen:
+                seen.add(vid)
+                stack.extend(self.parents.get(vid, ()))
+        return seen
 
     def add(self, oids: Iterable[str]) -> None:
         """Make ``oids`` and, for chunk lists, their chunks live."""
