@@ -36,8 +36,11 @@ def is_capturable_name(name: str, value: Any) -> bool:
 
 def is_user_name(name: str) -> bool:
     """A name the user may have bound (not ``_private``, not IPython's ``In``/``Out``/...)."""
-    return bool(name) and not name.startswith("_") and name.isidentifier() and (
-        name not in _IPYTHON_NAMES
+    return (
+        bool(name)
+        and not name.startswith("_")
+        and name.isidentifier()
+        and (name not in _IPYTHON_NAMES)
     )
 
 

@@ -304,6 +304,8 @@ class ObjectStore:
             return json.loads(self.get_bytes(oid))
         except ValueError as err:
             raise InvalidInput(f"object {oid} is not JSON: {err}") from None
+        except RecursionError:
+            raise InvalidInput(f"object {oid} is JSON nested too deeply to read") from None
 
     def chunk_list(self, oid: str) -> ChunkList | None:
         """The chunk list stored as ``oid``, or None if that object is a plain blob."""
