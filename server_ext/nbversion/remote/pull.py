@@ -101,7 +101,8 @@ def _pull_into(
     result = PullResult()
     fetched = _fetch_manifests(repo, remote, list(refs.values()))
     oids = [o for _, m in fetched.values() for o in m.object_ids()]
-    oids += _missing_data(repo, [*refs.values(), *(vid for *_, vid in repo.refs.all_refs())])
+    local_heads = [*refs.values(), *(vid for *_, vid in repo.refs.all_refs())]
+    oids += _missing_data(repo, local_heads, result.skipped)
     result.objects_fetched, result.bytes_fetched = _fetch_objects(repo, remote, oids, progress)
     missing_parents: set[str] = set()
     for vid, (raw, manifest) in fetched.items():
@@ -126,7 +127,7 @@ def _pull_into(
     return result
 
 
-def _missing_data(repo: Repository, heads: list[str]) -> list[str]:
+def _missing_data(repo: Repository, heads: list[str], skipped: list[str]) -> list[str]:
     """Objects of local versions that are not here and were not evicted on purpose.
 
     Manifests and refs may travel by git (``nbversion git-setup``): after ``git pull`` the
@@ -134,7 +135,7 @@ def _missing_data(repo: Repository, heads: list[str]) -> list[str]:
     tiering evicted stay on the remote until a restore needs them.
     """
     out: list[str] = []
-    for manifest in history_of(repo, heads).values():
+    for manifest in history_of(repo, heads, skipped).values():
         for oid in manifest.object_ids():
             if not repo.objects.has(oid) and not repo.objects.is_remote_only(oid):
                 out.append(oid)

@@ -19,7 +19,7 @@ from typing import TypeVar
 import blake3
 import zstandard
 
-from ..errors import CorruptObject, NotFound
+from ..errors import CorruptObject, NotFound, StoreError
 from ..store import Repository
 from ..store.fsutil import atomic_write
 from ..store.manifest import Manifest
@@ -128,15 +128,30 @@ def ancestry_of(repo: Repository, starts: Iterable[str]) -> set[str]:
     return set(history_of(repo, starts))
 
 
-def history_of(repo: Repository, starts: Iterable[str]) -> dict[str, Manifest]:
-    """The local manifests of ``starts`` and all their ancestors, each read once."""
+def history_of(
+    repo: Repository, starts: Iterable[str], unreadable: list[str] | None = None
+) -> dict[str, Manifest]:
+    """The local manifests of ``starts`` and all their ancestors, each read once.
+
+    With ``unreadable`` given, a manifest that fails to read or validate (one that arrived
+    by ``git pull`` is checked only now) is listed there with the reason and skipped, so a
+    single hostile or damaged file does not stop the rest; without it, it raises.
+    """
     seen: dict[str, Manifest] = {}
+    failed: set[str] = set()
     stack = list(starts)
     while stack:
         vid = stack.pop()
-        if vid in seen or not repo.versions.has(vid):
+        if vid in seen or vid in failed or not repo.versions.has(vid):
             continue
-        seen[vid] = manifest = repo.versions.read(vid)
+        try:
+            seen[vid] = manifest = repo.versions.read(vid)
+        except StoreError as err:
+            if unreadable is None:
+                raise
+            failed.add(vid)
+            unreadable.append(str(err))
+            continue
         stack.extend(manifest.parents)
     return seen
 
