@@ -285,48 +285,51 @@ class KernelSession:
         raw, nid, rel = self._notebook_bytes()
         if notebook_source is not None:
             raw = notebook_source.read_bytes()
-        notebook_oid = repo.objects.put_bytes(raw)
-        head = self.head(nid)
-        if head is not None:
-            self.tracked |= tracked_roots(head.data_files)
-        ns = self.shell.user_ns
-        params, metrics = dict(self.params), dict(self.metrics)
-        if self.autodetect:
-            params = {**autolog.detect_params(ns), **params}
-            metrics = {**autolog.detect_metrics(ns, self.metric_patterns), **metrics}
-        previous = pending.previous(head.variables if head is not None else {})
-        only = None
-        fresh: dict[str, tracking.Footprint] = {}
-        if names is None and not verify:
-            head_id = head.id if head else None
-            only = tracking.plan(ns, list(ns), previous, pending, head_id, fresh)
-        captured = snapshot.capture(
-            self.shell.user_ns, repo.objects, previous, names=names, verify=verify,
-            progress=progress, max_size=self.max_variable_size, only=only,
-            hints=self.imports.scan(ns),
-        )  # fmt: skip
-        outcome = None
-        if names is None:
-            encoded = set(captured.encoded) if only is not None else set(captured.variables)
-            prints = {
-                n: fresh.get(n) or tracking.footprint(ns[n], id(ns)) for n in encoded if n in ns
-            }
-            outcome = tracking.Outcome(full=only is None, encoded=encoded, footprints=prints)
-        prev_files = head.data_files if head is not None else {}
-        data_files = capture_data_files(repo, sorted(self.tracked), prev_files)
-        manifest = repo.save(
-            nid,
-            rel,
-            notebook_oid,
-            message,
-            branch=branch,
-            variables=captured.variables,
-            data_files=data_files,
-            params=params,
-            metrics=metrics,
-            environment=probe_environment(str(repo.root)),
-            skipped=captured.skipped,
-        )
+        # one shared hold of the store lock from the first object written to the commit:
+        # a gc, evict or fsck --repair sweep can then never delete what this save reuses
+        with repo.writing():
+            notebook_oid = repo.objects.put_bytes(raw)
+            head = self.head(nid)
+            if head is not None:
+                self.tracked |= tracked_roots(head.data_files)
+            ns = self.shell.user_ns
+            params, metrics = dict(self.params), dict(self.metrics)
+            if self.autodetect:
+                params = {**autolog.detect_params(ns), **params}
+                metrics = {**autolog.detect_metrics(ns, self.metric_patterns), **metrics}
+            previous = pending.previous(head.variables if head is not None else {})
+            only = None
+            fresh: dict[str, tracking.Footprint] = {}
+            if names is None and not verify:
+                head_id = head.id if head else None
+                only = tracking.plan(ns, list(ns), previous, pending, head_id, fresh)
+            captured = snapshot.capture(
+                self.shell.user_ns, repo.objects, previous, names=names, verify=verify,
+                progress=progress, max_size=self.max_variable_size, only=only,
+                hints=self.imports.scan(ns),
+            )  # fmt: skip
+            outcome = None
+            if names is None:
+                encoded = set(captured.encoded) if only is not None else set(captured.variables)
+                prints = {
+                    n: fresh.get(n) or tracking.footprint(ns[n], id(ns)) for n in encoded if n in ns
+                }
+                outcome = tracking.Outcome(full=only is None, encoded=encoded, footprints=prints)
+            prev_files = head.data_files if head is not None else {}
+            data_files = capture_data_files(repo, sorted(self.tracked), prev_files)
+            manifest = repo.save(
+                nid,
+                rel,
+                notebook_oid,
+                message,
+                branch=branch,
+                variables=captured.variables,
+                data_files=data_files,
+                params=params,
+                metrics=metrics,
+                environment=probe_environment(str(repo.root)),
+                skipped=captured.skipped,
+            )
         trust.sign(repo.store_dir, manifest.id)
         if branch is None:
             self.metrics.clear()
