@@ -39,12 +39,13 @@ def test_budget_and_locality_badges(page: Page, lab: Lab, artifacts: Path) -> No
     set_cell(page, 0, "import numpy as np\nbig = np.arange(60_000)")
     run_cell(page, 0)
     save_version(panel, "sixty thousand", 2)
-    storage = panel.get_by_test_id("nbversion-storage")
-    expect(storage).to_contain_text("Local storage")
-
+    # The storage bar sits in the Sharing section, which stays folded until a remote exists:
+    # add the remote here rather than count on an earlier test (test_sharing) having done so.
     ensure_origin(lab)
     refresh(panel)
     origin = remote_row(panel)
+    storage = panel.get_by_test_id("nbversion-storage")
+    expect(storage).to_contain_text("Local storage")
     expect(row(panel, "fifty thousand").get_by_test_id("nbversion-locality")).to_have_attribute(
         "data-locality", "local"
     )

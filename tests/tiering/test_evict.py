@@ -14,7 +14,7 @@ from nbversion.diff import diff_versions
 from nbversion.store import Repository
 from nbversion.tiering import RemoteUnavailable
 
-from .conftest import NB, arrays, chunk_oids, load_state, save_state
+from .conftest import NB, N, arrays, chunk_oids, load_state, save_state
 
 Project = tuple[Repository, list[str]]
 
@@ -87,6 +87,28 @@ def test_keep_branch_heads_and_older_than(project: Project) -> None:
     assert len(only_v1) == 1  # chunk 0 (the edited one)
     assert only_v1 <= set(rep.evicted)
     assert tiering.status(repo)["versions"][v2]["locality"] == "local"
+
+
+def test_import_references_stay_local(project: Project) -> None:
+    """An import reference (module name and version) is never evicted: a version whose
+    data all left is remote-only even though it imports what the head imports."""
+    repo, _ = project
+    a1, a2 = arrays()
+    v3 = save_state(repo, NB, {"np": np, "arr": a1[: N // 2] * 2}, "imports numpy")
+    v4 = save_state(repo, NB, {"np": np, "arr": a2 * 3}, "head, imports numpy")
+    remote.push(repo, remote.get_remote(repo.store_dir, "origin"))
+    ref = repo.versions.read(v3).variables["np"]
+    assert ref["kind"] == "import"
+    assert ref["oid"] == repo.versions.read(v4).variables["np"]["oid"]
+
+    rep = tiering.evict(repo, keep_branch_heads=True)
+    assert set(chunk_oids(repo, v3, "arr")) <= set(rep.evicted)
+    assert ref["oid"] not in rep.evicted
+    assert repo.objects.has(ref["oid"])
+    status = tiering.status(repo)["versions"]
+    assert status[v3]["locality"] == "remote-only"
+    assert status[v4]["locality"] == "local"
+    assert load_state(repo, v3)["np"] is np
 
 
 def test_unreachable_remote_names_what_and_where(project: Project) -> None:

@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from ..capture.import_kind import KIND as IMPORT
 from ..errors import NbVersionError
 from ..store import Manifest, Repository
 from ..store.refs import HEADS
@@ -115,12 +116,15 @@ class Catalog:
         return out
 
     def evictable(self, m: Manifest) -> set[str]:
-        """The version's objects eviction may move: all but its notebook and chunk lists."""
+        """The version's objects eviction may move: all but its notebook, chunk lists and
+        import references (a module's name and version: tiny, nothing to fetch, and shared
+        by every version that imports the module)."""
         out: set[str] = set()
         for kind, _, oids in self.items(m):
             if kind != "notebook":
                 out |= {o for o in oids if not self.is_chunk_list(o)}
-        return out - set(self.expand(m.notebook))
+        imports = {rec["oid"] for rec in m.variables.values() if rec.get("kind") == IMPORT}
+        return out - set(self.expand(m.notebook)) - imports
 
     def locality(self, m: Manifest) -> str:
         """local | remote-only | partial (| missing: an object is neither here nor evicted)."""
