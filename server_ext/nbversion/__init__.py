@@ -9,16 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-try:
-    from ._version import __version__
-except ImportError:  # pragma: no cover - only in a source tree that was never built
-    import warnings
-
-    warnings.warn(
-        "nbversion was not installed (no _version.py): run `pip install -e .`",
-        stacklevel=2,
-    )
-    __version__ = "0.0.0+unknown"
+from . import wiring  # noqa: F401  (connects tiering and git to the store's hooks)
+from .meta import __version__
 
 __all__ = [
     "__version__",
@@ -30,6 +22,7 @@ __all__ = [
     "set_notebook",
     "track",
 ]
+
 
 _API = {"log_metric", "log_metrics", "log_params", "restore", "save", "set_notebook", "track"}
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from jupyter_server.extension.application import ExtensionApp
 from traitlets import Bool, Float, Int, Unicode
 
-from . import __version__
+from .meta import __version__
 from .server.handlers import route_table
 
 

@@ -9,8 +9,8 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from . import __version__
 from .errors import InvalidInput, NbVersionError, NotFound
+from .meta import __version__
 
 Handler = Callable[[argparse.Namespace], int]
 #: ``add(name, handler, help) -> subparser``, handed to each command module's ``register``.

@@ -110,7 +110,7 @@ class VersionService:
     # -- reading -------------------------------------------------------------------------
     async def status(self, path: str | None = None) -> dict[str, Any]:
         """Package version, store, user; with ``path``, its kernel's state (``last_error``)."""
-        from .. import __version__
+        from ..meta import __version__
         from ..store.notebook_file import default_author
 
         store = self.root / ".nbversion"
@@ -133,6 +133,8 @@ class VersionService:
         limit = self.config.page_size if limit is None else limit
         if not 0 < limit <= self.config.max_page_size or offset < 0:
             raise InvalidInput(f"limit must be 1..{self.config.max_page_size}, offset ≥ 0")
+        if path is not None:  # a path no file can have is a 4xx, store or not
+            confine(self.root, path, must_exist=False)
 
         def work() -> dict[str, Any]:
             try:
@@ -448,6 +450,8 @@ class VersionService:
         empty: dict[str, Any] = {
             "local_bytes": 0, "budget": None, "over_budget": False, "versions": {}
         }  # fmt: skip
+        if path is not None:  # a path no file can have is a 4xx, store or not
+            confine(self.root, path, must_exist=False)
 
         def notebook() -> tuple[bool, str | None]:
             try:

@@ -28,6 +28,7 @@ import blake3
 import zstandard
 
 from ..errors import CorruptObject, InvalidInput, NotFound
+from . import hooks
 from .chunking import CHUNK_LIST_MAGIC, CHUNK_SIZE, ChunkList, split
 from .fsutil import Buffer, atomic_write, fsync_dir
 from .locks import StoreLock
@@ -177,10 +178,9 @@ class ObjectStore:
     def get_fetcher(self) -> Fetcher | None:
         """The fetcher for evicted objects (created lazily once anything was evicted)."""
         evicted = self.root.parent / EVICTED_FILE
-        if self.fetcher is None and self.auto_fetch and evicted.is_file():
-            from ..tiering.fetch import RemoteFetcher  # lazy: only stores that evicted
-
-            self.fetcher = RemoteFetcher(self.root.parent, self.root, self.tmp_dir)
+        factory = hooks.fetcher_factory()
+        if self.fetcher is None and self.auto_fetch and evicted.is_file() and factory:
+            self.fetcher = factory(self.root.parent, self.root, self.tmp_dir)
         return self.fetcher
 
     def is_remote_only(self, oid: str) -> bool:

@@ -13,6 +13,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from ..errors import Conflict, InvalidInput, NotFound, StoreError
+from . import hooks
 from .config import Config, default_config_text, load_config
 from .fsutil import atomic_write, fsync_dir
 from .index import Index
@@ -223,9 +224,8 @@ class Repository:
                 tags=list(tags or []),
             )  # fmt: skip
         self.index.add(manifest)
-        from ..gitsync import after_save  # opt-in: commits the notebook to git
-
-        after_save(self, manifest)
+        for hook in hooks.after_save_hooks():  # e.g. git auto-commit (nbversion.wiring)
+            hook(self, manifest)
         return manifest
 
     def _commit(
