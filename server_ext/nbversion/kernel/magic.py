@@ -313,6 +313,8 @@ def _track(sess: KernelSession, a: argparse.Namespace) -> None:
 def _autosave(sess: KernelSession, a: argparse.Namespace) -> None:
     if a.state is not None:
         sess.autosave = a.state == "on"
+    if not sess.autosave:  # the cells already run get their versions before this answers
+        sess.wait_background()
     state = "on: a version is saved after every cell" if sess.autosave else "off"
     render.show(render.MessageView(f"Auto-save is {state}"))
 
