@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 from tornado.httpclient import AsyncHTTPClient, HTTPClientError
 
-from ..server.conftest import Fetch, api
+from ..server.conftest import Fetch, LiveKernel, api, live_kernel, notebook  # noqa: F401
+from ..server.test_versions_api import wait_job
 from .conftest import deliver, forge_hostile, script_notebook
 from .forge import Attacker, benign
 
@@ -95,3 +96,35 @@ def test_script_notebook_fixture_is_marked_trusted(attacker: Attacker) -> None:
     """The payload really is what JupyterLab would trust and run if loaded as stored."""
     nb = script_notebook(attacker)
     assert nb["cells"][0]["metadata"]["trusted"] is True  # type: ignore[index]
+
+
+async def test_rest_restore_of_hostile_versions(
+    jp_fetch: Fetch,
+    jp_root_dir: Path,
+    notebook: str,
+    live_kernel: LiveKernel,
+    attacker: Attacker,
+    marker: Path,
+    tmp_path: Path,
+    request: pytest.FixtureRequest,
+) -> None:
+    """POST restore (variables and notebook) into a live kernel started like JupyterLab does."""
+    hostile = [f for f in forge_hostile(attacker, tmp_path / "victim") if f.arrives]
+    victim = deliver("folder", attacker, list(attacker.forged), tmp_path, request, jp_root_dir)
+    victim.close()
+    await live_kernel.run("mine = 41")
+    for f in hostile:
+        body = {"path": notebook, "notebook": True, "variables": None}
+        try:
+            resp, out = await api(jp_fetch, "versions", f.vid, "restore", method="POST", body=body)
+            if resp.code == 202:
+                out = await wait_job(jp_fetch, out)
+            if out.get("state") == "done" and out["result"].get("notebook"):
+                assert "trusted" not in json.dumps(out["result"]["notebook"]), f.name
+        except HTTPClientError as err:
+            assert err.code is not None
+            assert 400 <= err.code < 500, (f.name, err.code, err.response and err.response.body)
+        assert not marker.exists(), f"{f.name} ran code through REST restore"
+        printed = await live_kernel.run("import builtins as _b; print(41 + 1, print is _b.print)")
+        assert "42 True" in printed, f.name
+    assert not (tmp_path / "outside-dir" / "startup.py").exists()
