@@ -24,6 +24,9 @@ class Encoded:
     summary: str
     stats: dict[str, Any] = field(default_factory=dict)
     needs_trust: bool = False
+    #: Why a lesser encoding was used (e.g. pickle for a DataFrame when pyarrow cannot be
+    #: imported): the kernel tells the user at save time. Empty for the usual encoding.
+    fallback: str = ""
 
     @property
     def nbytes(self) -> int:

@@ -8,6 +8,8 @@ rows therefore only extends each buffer: earlier bytes keep their place, so a ch
 store dedups them. Nested or extension-typed chunks go as a one-column IPC stream.
 Frames Arrow would not give back unchanged (object dtypes, duplicate labels, ...) are
 declined and fall through to pickle; a zero-row decode at encode time checks dtypes.
+Where pyarrow cannot be imported (pyarrow 26 beside numpy 1.x), frames are pickled, with
+a note naming the fix (:mod:`.arrow`); Arrow-stored frames then fail to load with it.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import json
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from . import arrow
 from .base import Buffers, Encoded, Serializer, json_number, qualified_name
 from .errors import MalformedValue
 
@@ -33,12 +36,15 @@ class PandasSerializer(Serializer):
     kind = "pandas"
 
     def matches(self, obj: Any) -> bool:
-        return qualified_name(type(obj)) in _FRAMES | _SERIESES
+        return is_frame(obj)
 
     def encode(self, obj: Any) -> Encoded | None:
+        series = qualified_name(type(obj)) in _SERIESES
+        problem = arrow.problem()
+        if problem is not None:
+            return _pickled(obj, series, problem)
         import pyarrow as pa
 
-        series = qualified_name(type(obj)) in _SERIESES
         meta: dict[str, Any] = {"series": series}
         if series:
             if type(obj.name) not in _NAME_TYPES:
@@ -75,8 +81,7 @@ class PandasSerializer(Serializer):
     def decode(
         self, kind: str, meta: dict[str, Any], buffers: Buffers, *, allow_untrusted: bool
     ) -> Any:
-        import pyarrow as pa
-
+        pa = arrow.require()
         schema = pa.ipc.read_schema(pa.py_buffer(buffers[0]))
         columns = [
             pa.chunked_array(
@@ -113,10 +118,13 @@ def decode_reusing(
     where this does not apply (a Series, a stored index, nothing to reuse): decode fully.
     """
     import pandas as pd
-    import pyarrow as pa
 
     if meta.get("series") or live_meta.get("series") or type(live) is not pd.DataFrame:
         return None
+    if arrow.problem() is not None:
+        return None  # the full decode says why it cannot load
+    import pyarrow as pa
+
     schemas: dict[str, Any] = {}
 
     def schema_of(oid: str) -> Any:
@@ -411,6 +419,26 @@ def _build_chunk(node: Any, tp: Any, buffers: Buffers, depth: int) -> Any:
         dictionary = _build_chunk(node.get("dict"), tp.value_type, buffers, depth + 1)
         return pa.DictionaryArray.from_arrays(indices, dictionary, ordered=tp.ordered)
     return pa.Array.from_buffers(tp, length, bufs, nulls)
+
+
+def is_frame(obj: Any) -> bool:
+    """Whether ``obj`` is a DataFrame or Series this serializer takes (cheap, no import)."""
+    return qualified_name(type(obj)) in _FRAMES | _SERIESES
+
+
+def _pickled(obj: Any, series: bool, problem: str) -> Encoded:
+    """The fallback without pyarrow: pickle protocol 5 (numeric blocks out of band), with
+    the frame's summary and stats, and a note saying why and what loading it needs."""
+    from .pickle_kind import PickleSerializer
+
+    enc = PickleSerializer().encode(obj)
+    enc.summary = f"{_summary(obj, series)}, pickled"
+    enc.stats = frame_stats(obj)
+    enc.fallback = (
+        "saved with pickle, not Arrow (it loads here; another machine loads it only after "
+        f"trusting the version), because {problem}"
+    )
+    return enc
 
 
 def _summary(obj: Any, series: bool) -> str:

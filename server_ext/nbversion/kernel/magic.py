@@ -184,6 +184,7 @@ def _save(sess: KernelSession, a: argparse.Namespace) -> None:
         f"Saved version {res.manifest.id[:10]} on {res.manifest.branch} in {res.seconds:.2f} s: "
         f"{len(c.written)} variable(s) stored, {len(c.reused)} unchanged"
         + (f", {len(c.skipped)} not saved" if c.skipped else "")
+        + "".join(f". Note: {n}" for n in c.notes)
     )
     render.show(render.VersionView(res.manifest, note))
 
@@ -218,12 +219,38 @@ def _status(sess: KernelSession, a: argparse.Namespace) -> None:
         lines.append("metrics to save: " + render._kv(st["pending_metrics"]))
     if st["tracked"]:
         lines.append("tracked: " + ", ".join(st["tracked"]))
+    for warning in capture_warnings(sess.shell.user_ns):
+        lines.insert(0, f"warning: {warning}")
     if st.get("last_error"):
         e = st["last_error"]
         times = f" ({e['failures']} in a row)" if e.get("failures", 1) > 1 else ""
         lines.insert(0, f"last {e['kind']} FAILED{times} at {e['at']}: {e['message']}")
     head = st["head"][:10] if st["head"] else "no version yet"
     render.show(render.MessageView(f"On branch {st['branch']} at {head}", lines))
+
+
+def capture_warnings(namespace: dict[str, Any]) -> list[str]:
+    """What makes saves of this namespace lesser than usual, in words naming the fix.
+
+    Today: pyarrow cannot be imported, so the DataFrames and Series here are pickled.
+    Cheap: a type-name check per variable; pyarrow's import is tried once per process.
+    """
+    from ..capture import arrow, is_capturable_name, pandas_kind
+
+    frames = sorted(
+        name
+        for name, value in list(namespace.items())
+        if pandas_kind.is_frame(value) and is_capturable_name(name, value)
+    )
+    problem = arrow.problem() if frames else None
+    if problem is None:
+        return []
+    more = len(frames) - 10
+    shown = ", ".join(frames[:10]) + (f" and {more} more" if more > 0 else "")
+    return [
+        f"{shown} are saved with pickle, not Arrow (they load here; another machine loads "
+        f"them only after trusting the version), because {problem}"
+    ]
 
 
 def _restore(sess: KernelSession, a: argparse.Namespace) -> None:

@@ -69,6 +69,8 @@ class CaptureResult:
     bytes_written: int = 0
     #: names encoded and fingerprinted (the others reused their record untouched)
     encoded: list[str] = field(default_factory=list)
+    #: what the user should know about how values were saved (e.g. a pickle fallback)
+    notes: list[str] = field(default_factory=list)
 
 
 def capture(
@@ -160,6 +162,11 @@ def _capture(
             if enc is not None:
                 encoded.append((name, value, enc))
 
+    fallbacks: dict[str, list[str]] = {}
+    for name, _, enc in encoded:
+        if enc is not _ALIAS and enc.fallback:
+            fallbacks.setdefault(enc.fallback, []).append(name)
+    result.notes += [f"{', '.join(sorted(n))}: {why}" for why, n in fallbacks.items()]
     total = sum(sum(len(b) for b in e.buffers) for _, _, e in encoded if e is not _ALIAS)
     done = 0
     fps = {name: fingerprint(enc) for name, _, enc in encoded if enc is not _ALIAS}
