@@ -21,6 +21,7 @@ from nbversion.errors import NbVersionError
 from nbversion.store import Repository
 
 from ..remote.conftest import S3Server, s3_bucket, s3_server  # noqa: F401  (fixtures)
+from ..server.conftest import live_kernel, notebook  # noqa: F401  (fixtures)
 from . import forge
 from .forge import Attacker, Forged, Var
 
