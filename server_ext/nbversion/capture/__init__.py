@@ -16,6 +16,7 @@ from .namespace import is_capturable_name, is_user_name
 from .numpy_kind import NumpySerializer
 from .pandas_kind import PandasSerializer
 from .pickle_kind import PickleSerializer
+from .polars_kind import PolarsSerializer
 from .registry import decode, encode, register, serializers
 from .scipy_kind import ScipySparseSerializer
 from .sklearn_kind import SklearnSerializer
@@ -23,6 +24,7 @@ from .torch_kind import ModuleSerializer, TensorSerializer
 
 register(NumpySerializer(), priority=50)
 register(PandasSerializer(), priority=50)
+register(PolarsSerializer(), priority=50)
 register(TensorSerializer(), priority=50)
 register(ModuleSerializer(), priority=50)
 register(SklearnSerializer(), priority=50)

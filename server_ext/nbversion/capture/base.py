@@ -47,6 +47,16 @@ class Serializer:
     extra_kinds: ClassVar[tuple[str, ...]] = ()
     #: Decoding may run arbitrary code whatever the meta says: the registry gates it.
     always_needs_trust: ClassVar[bool] = False
+    #: Other (pickled) variables may refer to values of this kind by name instead of
+    #: copying them: ``lst = [df]`` stores ``df`` once and restores ``lst[0] is df``.
+    shareable: ClassVar[bool] = False
+    #: How a diff compares two values of this kind: "array", "dataframe", "model", or
+    #: None to decide by the value's type (container, scalar, object).
+    diff_category: ClassVar[str | None] = None
+
+    def category(self, stats: dict[str, Any]) -> str | None:
+        """The diff category of one saved value; its recorded ``stats`` may refine it."""
+        return self.diff_category
 
     def matches(self, obj: Any) -> bool:
         raise NotImplementedError

@@ -24,9 +24,14 @@ class NumpySerializer(Serializer):
     """``numpy`` kind: ``ndarray`` (exact type) and numpy scalars."""
 
     kind = "numpy"
+    shareable = True
+    diff_category = "array"
 
     def matches(self, obj: Any) -> bool:
         return type(obj).__module__ == "numpy"
+
+    def category(self, stats: dict[str, Any]) -> str | None:
+        return "scalar" if stats.get("shape") == [] else "array"
 
     def encode(self, obj: Any) -> Encoded | None:
         import numpy as np

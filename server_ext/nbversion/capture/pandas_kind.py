@@ -34,6 +34,8 @@ class PandasSerializer(Serializer):
     """``pandas`` kind: exact DataFrame and Series types (subclasses go to pickle)."""
 
     kind = "pandas"
+    shareable = True
+    diff_category = "dataframe"
 
     def matches(self, obj: Any) -> bool:
         return is_frame(obj)

@@ -14,6 +14,7 @@ _order = itertools.count()
 #: (-priority, registration order, serializer); sorted so the highest priority comes first.
 _entries: list[tuple[int, int, Serializer]] = []
 _by_kind: dict[str, Serializer] = {}
+_shareable: list[frozenset[str]] = []  # cache of shareable_kinds(), reset by register()
 
 
 def register(serializer: Serializer, *, priority: int = 0) -> None:
@@ -27,11 +28,24 @@ def register(serializer: Serializer, *, priority: int = 0) -> None:
     _entries.sort(key=lambda e: (e[0], e[1]))
     for kind in (serializer.kind, *serializer.extra_kinds):
         _by_kind[kind] = serializer
+    _shareable.clear()
 
 
 def serializers() -> list[Serializer]:
     """Registered serializers in the order ``encode`` tries them."""
     return [s for _, _, s in _entries]
+
+
+def serializer_for(kind: object) -> Serializer | None:
+    """The serializer that decodes ``kind`` (None for an unknown kind)."""
+    return _by_kind.get(kind) if isinstance(kind, str) else None
+
+
+def shareable_kinds() -> frozenset[str]:
+    """Kinds whose values other variables may reference by name (``Serializer.shareable``)."""
+    if not _shareable:
+        _shareable.append(frozenset(k for k, s in _by_kind.items() if s.shareable))
+    return _shareable[0]
 
 
 def encode(obj: Any) -> Encoded:

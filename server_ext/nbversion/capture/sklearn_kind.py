@@ -36,6 +36,8 @@ class SklearnSerializer(Serializer):
     """``sklearn`` kind: any ``BaseEstimator`` subclass (matched by MRO name)."""
 
     kind = "sklearn"
+    shareable = True
+    diff_category = "model"
 
     def matches(self, obj: Any) -> bool:
         return _BASE in type_names(obj)

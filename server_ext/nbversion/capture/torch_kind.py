@@ -83,6 +83,8 @@ class TensorSerializer(Serializer):
     """``torch-tensor`` kind: a plain tensor or Parameter; loads without trust."""
 
     kind = "torch-tensor"
+    shareable = True
+    diff_category = "array"
 
     def matches(self, obj: Any) -> bool:
         return type(obj).__module__.startswith("torch") and _TENSOR in type_names(obj)
@@ -124,6 +126,8 @@ class ModuleSerializer(Serializer):
     """``torch-module`` kind: weights as safetensors plus a cloudpickled skeleton."""
 
     kind = "torch-module"
+    shareable = True
+    diff_category = "model"
     always_needs_trust = True
 
     def matches(self, obj: Any) -> bool:

@@ -33,8 +33,11 @@ def frame_stats(sa: dict[str, Any], sb: dict[str, Any]) -> dict[str, Any]:
 
 
 def _frame(v: Any) -> Any:
+    """A pandas DataFrame for any frame kind (a polars frame or Series converts via Arrow)."""
     import pandas as pd
 
+    if type(v).__module__.startswith("polars"):
+        v = v.to_pandas()
     return v.to_frame() if isinstance(v, pd.Series) else v
 
 

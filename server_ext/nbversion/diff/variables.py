@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from ..capture import UnknownKind, UntrustedPickle, decode
 from ..capture.errors import MalformedValue
 from ..capture.pickle_kind import resolving
+from ..capture.registry import serializer_for
 from .common import dict_diff
 from .frames import frame_stats, frame_values
 from .models import load_torch_weights, model_stats, sklearn_values, torch_values
@@ -47,14 +48,10 @@ class NoDetail(Exception):
 def category(rec: dict[str, Any]) -> str:
     """array | scalar | container | dataframe | model | object, from kind and type."""
     kind, tp, stats = rec.get("kind"), str(rec.get("type", "")), rec.get("stats") or {}
-    if kind == "numpy":
-        return "scalar" if stats.get("shape") == [] else "array"
-    if kind == "torch-tensor":
-        return "array"
-    if kind == "pandas":
-        return "dataframe"
-    if kind in ("sklearn", "torch-module"):
-        return "model"
+    serializer = serializer_for(kind)  # each kind declares how it is compared
+    declared = serializer.category(stats) if serializer is not None else None
+    if declared is not None:
+        return declared
     if tp in _CONTAINERS:
         return "container"
     if tp in _SCALARS:

@@ -35,13 +35,10 @@ from ..capture import (
     serializers,
 )
 from ..capture.pickle_kind import resolving, shared_objects
+from ..capture.registry import shareable_kinds
 from ..store.objects import ObjectStore
 from . import imports, loadback, sharing
 from .deferred import deferred_stats, stats_of
-
-#: Kinds whose values other (pickled) variables may reference by name instead of copying:
-#: ``lst = [df]`` stores ``df`` once and restores ``lst[0] is df``.
-SHAREABLE_KINDS = frozenset({"numpy", "pandas", "torch-tensor", "torch-module", "sklearn"})
 
 #: What a progress callback receives: (bytes done, bytes total, current variable name).
 Progress = Callable[[int, int, str], None]
@@ -134,7 +131,7 @@ def _capture(
         if only is not None and name not in only and old is not None and "alias_of" not in old:
             result.variables[name] = dict(old)  # untouched since the last save
             result.reused.append(name)
-            if old.get("kind") in SHAREABLE_KINDS:
+            if old.get("kind") in shareable_kinds():
                 shared[id(value)] = name
             if old.get("kind") == "torch-module":
                 sharing.add_module_tensors(shared, name, value)
@@ -152,7 +149,7 @@ def _capture(
         enc = _encode_or_skip(name, value, result)
         if enc is not None:
             encoded.append((name, value, enc))
-            if enc.kind in SHAREABLE_KINDS:
+            if enc.kind in shareable_kinds():
                 shared[id(value)] = name
             if enc.kind == "torch-module":  # an optimizer keeps holding its parameters
                 sharing.add_module_tensors(shared, name, value)
@@ -247,7 +244,7 @@ def _likely_shareable(value: Any) -> bool:
     """Whether the first serializer that claims ``value`` is of a shareable kind (cheap)."""
     for serializer in serializers():
         if serializer.matches(value):
-            return serializer.kind in SHAREABLE_KINDS
+            return serializer.kind in shareable_kinds()
     return False
 
 
