@@ -23,6 +23,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "nbversion.cli_diff",
     "nbversion.cli_tiering",
     "nbversion.cli_experiments",
+    "nbversion.cli_keys",
 )
 
 

@@ -27,6 +27,7 @@ from .store.fsutil import atomic_write
 
 SIGNATURES_DIR = "signatures"
 AUTHORS_DIR = "authors"
+KEYS_DIR = "keys"
 
 
 def secret_path() -> Path:
@@ -72,9 +73,17 @@ def sign(store_dir: Path, version_id: str) -> None:
 
 
 def is_trusted(store_dir: Path, version_id: str) -> bool:
-    """True when the version carries this user's valid signature or a trusted author."""
+    """True when the version carries this user's valid signature, the signature of a
+    teammate's key this user trusts (:mod:`.teamtrust`), or a trusted author."""
     if _valid(store_dir / SIGNATURES_DIR / version_id, version_id):
         return True
+    if (store_dir / SIGNATURES_DIR / KEYS_DIR).is_dir():
+        email = _author_email(store_dir, version_id)
+        if email:
+            from .teamtrust import signed_by_trusted_key
+
+            if signed_by_trusted_key(store_dir, version_id, email) is not None:
+                return True
     if not (store_dir / SIGNATURES_DIR / AUTHORS_DIR).is_dir():
         return False  # no author trusted: no need to read the manifest
     author = _author_of(store_dir, version_id)
@@ -87,6 +96,42 @@ def _valid(path: Path, payload: str) -> bool:
     except (FileNotFoundError, NotADirectoryError):
         return False
     return hmac.compare_digest(recorded, signature(payload))
+
+
+def _author_email(store_dir: Path, version_id: str) -> str | None:
+    try:
+        raw = (store_dir / "versions" / f"{version_id}.json").read_bytes()
+        who = json.loads(raw).get("author") or {}
+    except (OSError, ValueError, AttributeError, RecursionError):
+        return None
+    email = who.get("email") if isinstance(who, dict) else None
+    return email if isinstance(email, str) and email.strip() else None
+
+
+def trust_key(store_dir: Path, key_id: str, email: str) -> None:
+    """Trust a teammate's key for versions whose author is ``email`` (a local record)."""
+    target = store_dir / SIGNATURES_DIR / KEYS_DIR / key_id
+    target.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(target, signature(_key_payload(key_id, email)).encode())
+
+
+def untrust_key(store_dir: Path, key_id: str) -> bool:
+    """Stop trusting a key here; True when it was trusted."""
+    try:
+        (store_dir / SIGNATURES_DIR / KEYS_DIR / key_id).unlink()
+    except FileNotFoundError:
+        return False
+    return True
+
+
+def is_trusted_key(store_dir: Path, key_id: str, email: str) -> bool:
+    """True when this user trusts ``key_id`` as the key of ``email``."""
+    path = store_dir / SIGNATURES_DIR / KEYS_DIR / key_id
+    return _valid(path, _key_payload(key_id, email))
+
+
+def _key_payload(key_id: str, email: str) -> str:
+    return f"key:{key_id}:{email.strip().lower()}"
 
 
 def _author_key(author: str) -> str:

@@ -30,5 +30,14 @@ def _git_after_save(repo: Any, manifest: Manifest) -> None:
     after_save(repo, manifest)
 
 
+def _team_sign(repo: Any, manifest: Manifest) -> None:
+    """Sign every version made here with this user's key, so teammates who trust the key
+    load it without a prompt (see :mod:`.teamtrust`)."""
+    from .teamtrust import sign_version
+
+    sign_version(repo.store_dir, manifest.id, manifest.author, manifest.created)
+
+
 hooks.set_fetcher_factory(_remote_fetcher)
+hooks.add_after_save(_team_sign)  # before git, so the signature is committed with it
 hooks.add_after_save(_git_after_save)

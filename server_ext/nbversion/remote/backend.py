@@ -112,6 +112,19 @@ class RemoteStore:
             return []
         return [p[len(base) + 1 :] for p in found]
 
+    # -- small files beside the versions (team keys and signatures) ---------------------
+    def find(self, prefix: str) -> list[str]:
+        """Paths under ``prefix`` on the remote, relative to it."""
+        return self._find(prefix)
+
+    def get(self, key: str) -> bytes | None:
+        """A small file's bytes (None when absent)."""
+        return self._get(key)
+
+    def put(self, key: str, data: bytes) -> None:
+        """Write a small file (atomically where the remote allows)."""
+        self._put(key, data)
+
     # -- format marker -----------------------------------------------------------------
     def ensure_initialized(self) -> None:
         """Write the format marker of a new remote; refuse a remote of another format."""

@@ -19,6 +19,7 @@ from ..store.manifest import Manifest
 from ..store.refs import HEADS, TAGS
 from .backend import RemoteStore
 from .config import RemoteSpec, add_remote
+from .team import fetch_team
 from .transfer import (
     Progress,
     history_of,
@@ -38,6 +39,8 @@ class PullResult:
     versions_fetched: int = 0
     refs: dict[str, str] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)
+    #: team keys, revocations and version signatures stored (see nbversion.teamtrust)
+    team_files_fetched: int = 0
 
 
 def _fetch_manifests(
@@ -109,6 +112,7 @@ def _pull_into(
         store_manifest(repo, vid, raw, manifest)
         missing_parents.update(p for p in manifest.parents if p not in fetched)
     _record_absent_parents(repo, missing_parents)
+    result.team_files_fetched = fetch_team(repo, remote, result.skipped)
     result.versions_fetched = len(fetched)
     for (nb, kind, name), vid in sorted(refs.items()):
         local = f"{spec.name}/{name}"

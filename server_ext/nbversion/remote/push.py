@@ -14,8 +14,10 @@ from ..errors import Conflict, InvalidInput
 from ..store import Repository
 from ..store.manifest import Manifest
 from ..store.refs import HEADS, TAGS
+from ..teamtrust import TEAM_DIR
 from .backend import RemoteStore
 from .config import RemoteSpec, list_remotes
+from .team import send_team
 from .transfer import (
     Progress,
     ProgressEvent,
@@ -37,6 +39,8 @@ class PushResult:
     refs_unchanged: list[str] = field(default_factory=list)
     #: local remote-tracking refs moved to what the remote now holds (``nb/heads/origin/x``)
     tracking_updated: dict[str, str] = field(default_factory=dict)
+    #: team keys, revocations and version signatures sent (see nbversion.teamtrust)
+    team_files_sent: int = 0
 
 
 def _select_refs(
@@ -92,7 +96,8 @@ def push(
     remote.ensure_initialized()
     refs = _select_refs(repo, notebook, branch)
     result = PushResult()
-    manifests = _to_send(repo, remote.version_ids(), [vid for *_, vid in refs])
+    on_remote = remote.version_ids()
+    manifests = _to_send(repo, on_remote, [vid for *_, vid in refs])
     oids = needed_objects(repo, manifests)
     wanted: dict[str, None] = {}
     for oid in oids:
@@ -121,6 +126,10 @@ def push(
         if progress is not None:
             progress(ProgressEvent("versions", i + 1, len(manifests), result.bytes_sent))
     result.versions_sent = len(manifests)
+    signed = repo.store_dir / TEAM_DIR / "sigs"
+    known = on_remote | {m.id for m in manifests}
+    with_sigs = [p.name for p in signed.iterdir() if p.name in known] if signed.is_dir() else []
+    result.team_files_sent = send_team(repo, remote, with_sigs)
     for nb, kind, name, vid in refs:
         label = f"{nb}/{kind}/{name}"
         if _move_ref(repo, remote, nb, kind, name, vid, force=force):
