@@ -169,7 +169,7 @@ export function createActions(
         const head = await model.track(`Switching to ${name}…`, () =>
           model.checkout(name)
         );
-        await restorer.apply(head, 'all', false);
+        await restorer.apply(head, 'all', `Before switch to ${name}`);
       }),
 
     deleteBranch: () =>

@@ -141,6 +141,8 @@ export interface IRestoreOptions {
   notebook: boolean;
   trust?: boolean;
   preview?: boolean;
+  /** Save the replaced state first as an undo point with this message; false: don't. */
+  undoPoint?: string | false;
 }
 
 export async function restoreVersion(
@@ -156,7 +158,8 @@ export async function restoreVersion(
       variables: options.variables,
       notebook: options.notebook,
       trust: options.trust ?? false,
-      preview: options.preview ?? false
+      preview: options.preview ?? false,
+      undo_point: options.undoPoint
     })
   );
   return waitForJob(job, onProgress);
@@ -228,4 +231,13 @@ export function setGitAutocommit(
     method: 'PUT',
     body: JSON.stringify({ path, autocommit })
   });
+}
+
+/** Answer a kernel's request for the notebook as open in the editor (see live.ts). */
+export function deliverLive(
+  id: string,
+  path: string,
+  content: unknown
+): Promise<{ request: string; bytes: number }> {
+  return requestAPI(`live/${encodeURIComponent(id)}`, post({ path, content }));
 }

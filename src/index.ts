@@ -10,6 +10,7 @@ import { IStatusBar } from '@jupyterlab/statusbar';
 
 import { createActions } from './actions';
 import { AutoSave } from './autosave';
+import { LiveAnswers } from './live';
 import { registerCommands } from './commands';
 import { VersionsModel } from './model';
 import { VersionsPanel } from './panel';
@@ -49,6 +50,11 @@ const panelPlugin: JupyterFrontEndPlugin<IVersionsUI> = {
     layoutRestorer?.add(panel, 'nbversion-panel');
     const open = () => app.shell.activateById(panel.id);
 
+    // kernel-side saves store the notebook as open here, not the file last written
+    const live = new LiveAnswers();
+    tracker.forEach(p => live.watch(p));
+    tracker.widgetAdded.connect((_, p) => live.watch(p));
+
     void model.refreshStatus();
     model.setNotebook(tracker.currentWidget);
     tracker.currentChanged.connect((_, widget) => model.setNotebook(widget));
@@ -56,6 +62,11 @@ const panelPlugin: JupyterFrontEndPlugin<IVersionsUI> = {
     // Saves made with the %version magic: refresh once such a cell has run; with
     // autoSave on, after every cell.
     NotebookActions.executed.connect((_, { notebook, cell }) => {
+      const source = cell.model.sharedModel.getSource();
+      if (source.includes('nbversion') || source.includes('%version')) {
+        // the extension may have been loaded by that cell: link to it now
+        tracker.forEach(p => p.content === notebook && live.ensure(p));
+      }
       if (notebook !== model.notebook?.content) {
         return;
       }

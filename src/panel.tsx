@@ -41,6 +41,8 @@ export class VersionsPanel extends ReactWidget {
     this.title.caption = 'Versions';
   }
 
+  private _showUndo = true;
+
   render(): JSX.Element {
     const model = this.model;
     const actions = this._actions;
@@ -81,6 +83,19 @@ export class VersionsPanel extends ReactWidget {
               <SearchBox model={model} />
               <button
                 type="button"
+                className={`jp-Button jp-mod-styled jp-mod-reject jp-nbversion-undotoggle${this._showUndo ? ' jp-mod-active' : ''}`}
+                aria-label="Show undo points"
+                aria-pressed={this._showUndo}
+                title="Show the undo points saved before each restore or branch switch (dimmed)"
+                onClick={() => {
+                  this._showUndo = !this._showUndo;
+                  this.update();
+                }}
+              >
+                ↶
+              </button>
+              <button
+                type="button"
                 className="jp-Button jp-mod-styled jp-mod-reject jp-nbversion-compare"
                 aria-label="Compare"
                 title="Compare the two ticked versions"
@@ -93,7 +108,11 @@ export class VersionsPanel extends ReactWidget {
             </div>
             {model.path && <SharingSection model={model} actions={actions} />}
             {model.path && <MetricsPlot model={model} />}
-            <HistoryList model={model} actions={actions} />
+            <HistoryList
+              model={model}
+              actions={actions}
+              showUndo={this._showUndo}
+            />
             <StatusFooter model={model} />
           </div>
         )}

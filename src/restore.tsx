@@ -17,17 +17,20 @@ import {
 } from './tokens';
 import { RestorePreview } from './components/RestorePreview';
 
-/** What "Undo restore" needs to put things back. */
+/** One step of "Undo restore": the undo point saved before a restore or switch. */
 interface IUndo {
   path: string;
+  /** The version that was restored (for the notification). */
   versionId: string;
-  /** Notebook JSON from before the restore (null when only variables changed). */
-  notebook: Record<string, unknown> | null;
-  /** Ref whose variables put the kernel back (the kernel's undo point). */
-  variablesFrom: string | null;
-  /** Safety version saved before a cells-only restore. */
-  safetyId: string | null;
+  /** The undo point: the notebook (and kernel variables) the restore replaced. */
+  undoId: string;
+  /** Whether the restore replaced the cells, and the kernel's variables. */
+  notebook: boolean;
+  variables: boolean;
 }
+
+/** Undo steps kept per session (older undo points stay in the history). */
+const MAX_UNDO = 20;
 
 /** Branch on which the kernel records the state from before each restore. */
 export const UNDO_BRANCH = 'nbversion-undo';
@@ -92,7 +95,12 @@ export class Restorer {
 
   /** Whether an "Undo restore" is available for the active notebook. */
   get canUndo(): boolean {
-    return this._undo !== null && this._undo.path === this._model.path;
+    return this.undoDepth > 0;
+  }
+
+  /** How many restores and switches of the active notebook can be undone, newest first. */
+  get undoDepth(): number {
+    return this._undo.filter(u => u.path === this._model.path).length;
   }
 
   /** Preview a restore of `id`, let the user choose what to restore, then apply it. */
@@ -157,19 +165,24 @@ export class Restorer {
     }
     // RESTORE_WITHOUT is a plain restore: without trust the kernel loads the safe formats
     // and holds back every variable whose loading would unpickle (it never decodes them)
-    await this.apply(id, result.value, true, options);
+    await this.apply(
+      id,
+      result.value,
+      `Before restore of ${shortId(id)}`,
+      options
+    );
   }
 
   /**
-   * Restore `id` in place. The notebook is saved first and its JSON kept for undo.
-   * When kernel variables are restored, the kernel records an undo point on the
-   * `nbversion-undo` branch itself; otherwise (cells only) a safety version is saved
-   * on the current branch when `safety` is set, so nothing unsaved is ever lost.
+   * Restore `id` in place. The notebook is saved first, then the state the restore
+   * replaces (the editor's cells, unsaved edits included, and the kernel's variables) is
+   * saved as an undo point (`undoMessage`, on the `nbversion-undo` branch: shown dimmed in
+   * the history) before anything changes. Each restore pushes one step of "Undo restore".
    */
   async apply(
     id: string,
     mode: RestoreMode,
-    safety: boolean,
+    undoMessage: string,
     options: IApplyOptions = {}
   ): Promise<void> {
     const model = this._model;
@@ -178,81 +191,84 @@ export class Restorer {
       throw new Error('Open a notebook to restore a version into it.');
     }
     const path = panel.context.path;
-    const before = panel.context.model.toJSON() as Record<string, unknown>;
-    let safetyId: string | null = null;
     const result = await model.track('Restoring…', async onProgress => {
-      const target = await api.getVersion(id, path);
-      const only = mode === 'notebook' ? [] : options.variables;
-      const withVars =
-        mode !== 'notebook' &&
-        !!model.kernelId &&
-        Object.keys(target.variables).length > 0 &&
-        (only === undefined || only.length > 0);
-      if (safety && !withVars) {
-        safetyId = (await model.save(`Before restore of ${shortId(id)}`)).id;
-      } else {
-        await panel.context.save();
-      }
+      await panel.context.save();
       return api.restoreVersion(
         id,
         {
           path,
           kernelId: model.kernelId,
           notebook: mode !== 'variables',
-          variables: only,
-          trust: options.trust ?? false
+          variables: mode === 'notebook' ? [] : options.variables,
+          trust: options.trust ?? false,
+          undoPoint: undoMessage
         },
         onProgress
       );
     });
     this._applyNotebook(result);
-    this._undo = {
-      path,
-      versionId: id,
-      notebook: mode === 'variables' ? null : before,
-      variablesFrom: result.variables ? UNDO_BRANCH : null,
-      safetyId
-    };
+    if (result.undo) {
+      this._undo.push({
+        path,
+        versionId: id,
+        undoId: result.undo,
+        notebook: mode !== 'variables',
+        variables: !!result.variables
+      });
+      this._undo.splice(0, Math.max(0, this._undo.length - MAX_UNDO));
+    }
     await model.refresh();
     Notification.success(describe(id, result), {
       autoClose: 5000,
-      actions: [
-        {
-          label: 'Undo restore',
-          caption: 'Put the notebook and variables back as before the restore',
-          callback: () => void this.undo().catch(notifyError)
-        }
-      ]
+      actions: result.undo
+        ? [
+            {
+              label: 'Undo restore',
+              caption:
+                'Put the notebook and variables back as before the restore',
+              callback: () => void this.undo().catch(notifyError)
+            }
+          ]
+        : []
     });
   }
 
-  /** Put back the notebook content and variables from before the last restore. */
+  /** Undo the last restore or switch of this notebook (again for the one before). */
   async undo(): Promise<void> {
-    const undo = this._undo;
     const panel = this._model.notebook;
-    if (!undo || !panel || panel.context.path !== undo.path) {
+    const path = panel?.context.path;
+    let index = -1;
+    this._undo.forEach((u, i) => {
+      if (u.path === path) {
+        index = i;
+      }
+    });
+    if (!panel || index < 0) {
       throw new Error('Nothing to undo for this notebook.');
     }
-    const from = undo.variablesFrom;
-    if (from) {
-      await this._model.track('Undoing restore…', onProgress =>
-        api.restoreVersion(
-          from,
-          { path: undo.path, kernelId: this._model.kernelId, notebook: false },
-          onProgress
-        )
-      );
-    }
-    if (undo.notebook) {
-      panel.context.model.fromJSON(
-        undo.notebook as unknown as INotebookContent
-      );
-    }
-    this._undo = null;
+    const undo = this._undo[index]!;
+    const result = await this._model.track('Undoing restore…', onProgress =>
+      api.restoreVersion(
+        undo.undoId,
+        {
+          path: undo.path,
+          kernelId: this._model.kernelId,
+          notebook: undo.notebook,
+          variables: undo.variables ? undefined : [],
+          undoPoint: false
+        },
+        onProgress
+      )
+    );
+    this._undo.splice(index, 1);
+    this._applyNotebook(result);
     await this._model.refresh();
-    Notification.info(`Undid the restore of ${shortId(undo.versionId)}.`, {
-      autoClose: 4000
-    });
+    const left = this.undoDepth;
+    Notification.info(
+      `Undid the restore of ${shortId(undo.versionId)}` +
+        (left ? ` (${left} more to undo).` : '.'),
+      { autoClose: 4000 }
+    );
   }
 
   private _applyNotebook(result: IRestoreResult): void {
@@ -265,7 +281,7 @@ export class Restorer {
     }
   }
 
-  private _undo: IUndo | null = null;
+  private _undo: IUndo[] = [];
 }
 
 /**

@@ -204,6 +204,8 @@ export interface IRestorePlan {
 
 export interface IRestoreResult {
   id: string;
+  /** The undo point saved first with the state the restore replaced. */
+  undo?: string | null;
   variables?: {
     id?: string;
     plan?: IRestorePlan;

@@ -93,8 +93,10 @@ def test_restore_brings_back_cells_and_variables(page: Page, lab: Lab, artifacts
 
     expect(cell_editor(page, 0)).to_have_text("x = 1", timeout=60_000)
     expect(toast(page, "Restored")).to_be_visible(timeout=30_000)
-    # the kernel's undo point (state from before the restore) is kept out of the history
-    expect(rows(panel).filter(has_text=re.compile("before restore of", re.I))).to_have_count(0)
+    # the undo point (state from before the restore) is listed, dimmed
+    undo_point = rows(panel).filter(has_text=re.compile("before restore of", re.I))
+    expect(undo_point).to_have_count(1)
+    expect(undo_point).to_have_class(re.compile("jp-mod-undo"))
     run_cell(page, 1)
     out = notebook(page).locator(".jp-Cell").nth(1).locator(".jp-OutputArea-output")
     expect(out).to_have_text("1")
@@ -131,7 +133,7 @@ def test_branch_switch_and_back(page: Page, lab: Lab, artifacts: Path) -> None:
     wait_idle(page)
     set_cell(page, 0, "a = 'exp-1'")
     run_cell(page, 0)
-    save_version(panel, "on exp", 3)
+    save_version(panel, "on exp", 4)  # (+ the undo point of the switch)
     expect(row(panel, "on exp")).to_contain_text("current")
     shot(page, artifacts / "branches.png")
 

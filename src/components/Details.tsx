@@ -75,6 +75,17 @@ function Variables(props: { details: IVersionDetails }): JSX.Element {
   );
 }
 
+/** Where the stored notebook came from, when it was not the editor (see docs/kernel.md). */
+function notebookSource(env: Record<string, unknown>): Record<string, string> {
+  if (env.notebook_source !== 'file') {
+    return {};
+  }
+  const note = env.notebook_source_note;
+  return {
+    notebook: `the file on disk${typeof note === 'string' ? ` (${note})` : ''}`
+  };
+}
+
 /** Expanded details of one version: variables, params, metrics, environment. */
 export function Details(props: {
   state: DetailsState | undefined;
@@ -116,7 +127,8 @@ export function Details(props: {
             : {}),
           ...(env.packages
             ? { packages: `${Object.keys(env.packages).length} recorded` }
-            : {})
+            : {}),
+          ...notebookSource(env)
         }}
       />
       {d.skipped?.length ? (

@@ -2,7 +2,7 @@ import * as React from 'react';
 
 import { VersionsModel } from '../model';
 import { IPanelActions } from './types';
-import { isForeign, VersionRow } from './VersionRow';
+import { isForeign, UNDO_BRANCH, VersionRow } from './VersionRow';
 
 /** Names pointing at each version id, from a name → id map. */
 function invert(map: Record<string, string>): Map<string, string[]> {
@@ -21,6 +21,8 @@ function invert(map: Record<string, string>): Map<string, string[]> {
 export function HistoryList(props: {
   model: VersionsModel;
   actions: IPanelActions;
+  /** List undo points (dimmed); false hides them. */
+  showUndo: boolean;
 }): JSX.Element {
   const { model, actions } = props;
   const refs = model.refs;
@@ -40,7 +42,9 @@ export function HistoryList(props: {
       void model.loadMore();
     }
   };
-  const versions = model.versions;
+  const versions = props.showUndo
+    ? model.versions
+    : model.versions.filter(v => v.branch !== UNDO_BRANCH);
   const user = model.user;
   const storage = model.storage;
   const hasRemotes = model.remotes.length > 0;

@@ -76,6 +76,9 @@ export function localityBadge(
   }
 }
 
+/** Branch of the undo points: the state a restore or a branch switch replaced. */
+export const UNDO_BRANCH = 'nbversion-undo';
+
 /** One version in the history; expands to its details. */
 export const VersionRow = React.memo(
   (props: {
@@ -108,7 +111,8 @@ export const VersionRow = React.memo(
       props.current ? 'jp-mod-current' : '',
       props.foreign ? 'jp-mod-foreign' : '',
       props.expanded ? 'jp-mod-expanded' : '',
-      props.selected ? 'jp-mod-selected' : ''
+      props.selected ? 'jp-mod-selected' : '',
+      v.branch === UNDO_BRANCH ? 'jp-mod-undo' : ''
     ].join(' ');
     return (
       <li
@@ -141,6 +145,15 @@ export const VersionRow = React.memo(
                   title="Current version"
                 >
                   current
+                </span>
+              )}
+              {v.branch === UNDO_BRANCH && (
+                <span
+                  className="jp-nbversion-badge jp-mod-undopoint"
+                  data-testid="nbversion-undo-point"
+                  title="Undo point: saved automatically with what a restore or branch switch replaced (unsaved edits included); restore it to get that state back"
+                >
+                  undo point
                 </span>
               )}
               {props.branches.map(b => (

@@ -29,7 +29,7 @@ def spec() -> dict[str, Any]:
 
 
 def _route_matches(regex: str, path: str) -> bool:
-    samples = {"kind": "branches", "job_id": "0" * 32}
+    samples = {"kind": "branches", "job_id": "0" * 32, "request_id": "0" * 32}
     concrete = re.sub(r"\{([^}]+)\}", lambda m: samples.get(m[1], "x"), path)
     return re.fullmatch(regex.replace("/nbversion/api", ""), concrete) is not None
 

@@ -15,7 +15,9 @@ GROUPS = {
     "hardware": ("cpu", "memory", "gpu", "platform", "hostname"),
     "git": ("git",),
 }
-VOLATILE = {"time", "kernel.pid"}
+#: (where the stored notebook came from, the editor or the file, is a fact about the save,
+#: not a change of environment: see kernel/live.py)
+VOLATILE = {"time", "kernel.pid", "notebook_source", "notebook_source_note"}
 
 
 def _version_key(v: str) -> Any:

@@ -15,9 +15,12 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import NbVersionError
+from ..store.refs import UNDO_BRANCH
 from .session import KernelSession
 
 PROGRESS_PREFIX = "NBVERSION-PROGRESS "
+#: the server's saves and restores come from the Versions panel, which saved the file first
+SAVED_FIRST = "the Versions panel saved the notebook to its file first"
 
 
 class Cancelled(NbVersionError):
@@ -82,7 +85,8 @@ def save(notebook: str, message: str, source: str | None = None, job_id: str | N
         sess = _session(notebook)
         _check_cancelled(sess, job_id)
         src = Path(source) if source else None
-        res = sess.save(message, progress=_progress, notebook_source=src)
+        with sess.live.file_is_current(SAVED_FIRST):
+            res = sess.save(message, progress=_progress, notebook_source=src)
         return {
             "version": res.manifest.to_dict(),
             "id": res.manifest.id,
@@ -158,14 +162,25 @@ def untrusted_loads(
 
 
 def restore(
-    notebook: str, ref: str, names: list[str] | None, trust_it: bool, job_id: str | None = None
+    notebook: str,
+    ref: str,
+    names: list[str] | None,
+    trust_it: bool,
+    job_id: str | None = None,
+    undo_message: str | None = None,
 ) -> str:
-    """Restore variables in place (all, or ``names``)."""
+    """Restore variables in place (all, or ``names``), first saving the live state on the
+    undo branch (``undo_message`` names that version; its id is the answer's ``undo``)."""
 
     def work() -> dict[str, Any]:
         sess = _session(notebook)
         _check_cancelled(sess, job_id)
-        m, res, _ = sess.restore(ref, names, trust_it=trust_it, progress=_progress)
-        return {"id": m.id, **asdict(res)}
+        point: bool | str = True if undo_message is None else (undo_message or False)
+        with sess.live.file_is_current(SAVED_FIRST):
+            m, res, _ = sess.restore(
+                ref, names, trust_it=trust_it, progress=_progress, undo_point=point
+            )
+        undo = sess.get(UNDO_BRANCH).id if point else None
+        return {"id": m.id, **asdict(res), "undo": undo}
 
     return _answer(work)

@@ -14,7 +14,6 @@ sees its version. See docs/performance.md.
 
 from __future__ import annotations
 
-import builtins
 import contextlib
 import os
 import sys
@@ -26,15 +25,17 @@ from typing import Any
 
 from .. import trust
 from ..capture import probe_environment
-from ..errors import Conflict, NbVersionError, NotFound, Unprocessable
+from ..errors import Conflict, NotFound, Unprocessable
 from ..notebook_snapshot import notebook_snapshot
 from ..store import Repository
 from ..store.fsutil import atomic_write
-from ..store.manifest import Manifest, utc_now
+from ..store.manifest import Manifest
 from ..store.refs import UNDO_BRANCH
 from . import autolog, background, datafiles, snapshot, tracking
 from .datafiles import capture_data_files, tracked_roots
 from .imports import ImportScanner
+from .live import LiveLink, Request, with_notebook_id
+from .outcomes import failure, held_back
 
 ENV_ROOT = "NBVERSION_ROOT"
 ENV_MAX_SIZE = "NBVERSION_MAX_VARIABLE_SIZE"
@@ -69,39 +70,6 @@ def _summary(result: SaveResult) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def failure(kind: str, err: BaseException | str, before: dict[str, Any] | None) -> dict[str, Any]:
-    """A failed save as ``last_error`` records it: one line, when, and how many in a row."""
-    text = err if isinstance(err, str) else (str(err) or type(err).__name__)
-    if isinstance(err, BaseException) and not isinstance(err, NbVersionError):
-        text = f"{type(err).__name__}: {text}"
-    line = " ".join(text.split())[:500]
-    return {"kind": kind, "message": line, "at": utc_now(),
-            "failures": (before or {}).get("failures", 0) + 1}  # fmt: skip
-
-
-def held_back(manifest: Manifest, names: list[str] | None, trusted: bool) -> dict[str, str]:
-    """Variables a restore must not load yet, each with why: those whose loading runs code
-    (pickles) in a version this user has not trusted. Everything else loads at once."""
-    if trusted:
-        return {}
-    wanted = names if names else list(manifest.variables)
-    held = {
-        n: f"held back: loading this {rec.get('type', 'object')} unpickles it, which can run "
-        f"code, and version {manifest.id[:10]} is not trusted here (%version trust "
-        f"{manifest.id[:10]}, or restore with --trust)"
-        for n in wanted
-        if (rec := manifest.variables.get(n)) is not None
-        and trust.runs_code(rec, manifest.variables)
-    }
-    for n in wanted:  # an untrusted version must not rebind print, len, ...
-        if n in manifest.variables and n not in held and n in vars(builtins):
-            held[n] = (
-                f"held back: {n!r} would hide Python's builtin of that name, and version "
-                f"{manifest.id[:10]} is not trusted here"
-            )
-    return held
-
-
 @dataclass
 class KernelSession:
     """Versioning state of one kernel."""
@@ -126,6 +94,8 @@ class KernelSession:
     #: the last save that failed since the last one that worked (None: all good), for
     #: ``%version status`` and the REST status: {kind, message, at, failures}
     last_error: dict[str, Any] | None = None
+    #: comms to front ends, which send the notebook as open in the editor (see .live)
+    live: LiveLink = field(default_factory=LiveLink)
     _repo: Repository | None = None
     #: background saves in flight, oldest first (each later child waits for the earlier)
     _jobs: list[background.Job] = field(default_factory=list)
@@ -137,6 +107,7 @@ class KernelSession:
         events = getattr(self.shell, "events", None)
         if events is not None:  # note a cell's names before it runs (a %version save inside)
             events.register("pre_run_cell", self.pre_run_cell)
+        self.live.register(self.shell)
 
     # -- where am I ----------------------------------------------------------------------
     def notebook(self) -> Path:
@@ -189,11 +160,15 @@ class KernelSession:
         if events is not None:
             with contextlib.suppress(ValueError):
                 events.unregister("pre_run_cell", self.pre_run_cell)
+        self.live.close()
         if self._repo is not None:
             self._repo.close()
             self._repo = None
 
     # -- reading the notebook -----------------------------------------------------------
+    def _tmp(self) -> Path:
+        return self._open_repo().tmp_dir
+
     def _notebook_bytes(self) -> tuple[bytes, str, str]:
         """(bytes, notebook_id, relative path) of the notebook as saved on disk."""
         return notebook_snapshot(self.repo(), self.notebook())
@@ -236,9 +211,10 @@ class KernelSession:
         pending = self.tracker.take(consume=consume, full=verify or names is not None)
         ids = self._binding_ids()
         try:
+            asked = None if notebook_source else self.live.request(self._tmp(), self.notebook())
             result = self._save_now(
                 message, names=names, verify=verify, progress=progress, branch=branch,
-                notebook_source=notebook_source, pending=pending,
+                notebook_source=notebook_source, pending=pending, asked=asked,
             )  # fmt: skip
         except BaseException as err:
             if consume:
@@ -278,17 +254,18 @@ class KernelSession:
         branch: str | None,
         notebook_source: Path | None,
         pending: tracking.Pending,
+        asked: Request | None = None,
     ) -> SaveResult:
         """The save itself (in the kernel, or in a forked child): same code, same manifest."""
         started = time.perf_counter()
         repo = self.repo()
         raw, nid, rel = self._notebook_bytes()
+        origin = {"notebook_source": "file", "notebook_source_note": "an executed copy"}
         if notebook_source is not None:
             raw = notebook_source.read_bytes()
         # one shared hold of the store lock from the first object written to the commit:
         # a gc, evict or fsck --repair sweep can then never delete what this save reuses
         with repo.writing():
-            notebook_oid = repo.objects.put_bytes(raw)
             head = self.head(nid)
             if head is not None:
                 self.tracked |= tracked_roots(head.data_files)
@@ -317,6 +294,11 @@ class KernelSession:
                 outcome = tracking.Outcome(full=only is None, encoded=encoded, footprints=prints)
             prev_files = head.data_files if head is not None else {}
             data_files = capture_data_files(repo, sorted(self.tracked), prev_files)
+            if asked is not None:  # the front end answered while the variables were captured
+                edited, origin = asked.wait()
+                self.live.settle(origin, asked.rid is not None)
+                raw = with_notebook_id(edited, nid) if edited is not None else raw
+            notebook_oid = repo.objects.put_bytes(raw)
             manifest = repo.save(
                 nid,
                 rel,
@@ -327,7 +309,7 @@ class KernelSession:
                 data_files=data_files,
                 params=params,
                 metrics=metrics,
-                environment=probe_environment(str(repo.root)),
+                environment={**probe_environment(str(repo.root)), **origin},
                 skipped=captured.skipped,
             )
         trust.sign(repo.store_dir, manifest.id)
@@ -383,6 +365,7 @@ class KernelSession:
         pending = self.tracker.take(consume=True, full=False)
         ids = self._binding_ids()
         metrics = dict(self.metrics)
+        asked = self.live.request(repo.tmp_dir, self.notebook())  # the child waits for it
         before_me = list(self._jobs)
         background.track_notebook_classes(self.shell.user_ns)
 
@@ -397,7 +380,7 @@ class KernelSession:
             before = set(sys.modules)
             res = self._save_now(
                 message, names=None, verify=False, progress=None, branch=None,
-                notebook_source=None, pending=mine,
+                notebook_source=None, pending=mine, asked=asked,
             )  # fmt: skip
             imported = sorted(set(sys.modules) - before)
             # only what the kernel needs: a whole manifest (its environment listing every
@@ -508,7 +491,7 @@ class KernelSession:
         trust_it: bool = False,
         notebook: bool = False,
         progress: snapshot.Progress | None = None,
-        undo_point: bool = True,
+        undo_point: bool | str = True,
         keep: bool = False,
         files: bool = False,
         force: bool = False,
@@ -532,7 +515,12 @@ class KernelSession:
                     f"overwritten: {', '.join(refused)} (save first, or use --force)"
                 )
         if undo_point:
-            self.save(f"before restore of {manifest.id[:10]}", branch=UNDO_BRANCH)
+            why = (
+                undo_point
+                if isinstance(undo_point, str)
+                else f"before restore of {manifest.id[:10]}"
+            )
+            self.save(why, branch=UNDO_BRANCH)
         if trust_it:
             trust.sign(repo.store_dir, manifest.id)
         allowed = trust.is_trusted(repo.store_dir, manifest.id)

@@ -220,9 +220,13 @@ class RestoreHandler(NbVersionHandler):
         for k, v in flags.items():
             if not isinstance(v, bool):
                 raise InvalidInput(f"field {k!r} must be a boolean")
+        undo = body.get("undo_point")  # a message: save the replaced state first; false: don't
+        if undo is not None and not isinstance(undo, (str, bool)):
+            raise InvalidInput("field 'undo_point' must be a message or false")
         job = await self.service.restore(
             ref, path, _optional(body, "kernel_id"), variables,
             flags["notebook"], trust_it=flags["trust"], preview=flags["preview"],
+            undo=None if undo is None or undo is True else (undo or ""),
         )  # fmt: skip
         self.write_job(job, None)
 
@@ -396,6 +400,8 @@ _REF = r"([^/?#]+)"
 
 def route_table() -> list[tuple[str, type[APIHandler]]]:
     """Routes relative to the server's base URL (ExtensionApp prefixes base_url)."""
+    from . import live_handler  # (it builds on this module's base class)
+
     api = "/nbversion/api"
     return [
         (rf"{api}/status", StatusHandler),
@@ -415,4 +421,5 @@ def route_table() -> list[tuple[str, type[APIHandler]]]:
         (rf"{api}/remotes/{_REF}/pull", PullHandler),
         (rf"{api}/remotes/{_REF}/join", JoinHandler),
         (rf"{api}/jobs/([0-9a-f]{{32}})", JobHandler),
+        live_handler.ROUTE,
     ]

@@ -23,14 +23,15 @@ def visible_refs(repo: Repository, nid: str) -> dict[str, Any]:
 def all_versions(
     repo: Repository, nid: str, reached_by: dict[str, set[str]] | None = None
 ) -> list[Manifest]:
-    """Every version of a notebook on any user branch, newest first (undo points hidden).
+    """Every version of a notebook on any branch, newest first.
+
+    Undo points (the ``nbversion-undo`` branch: the state a restore or a branch switch
+    replaced, unsaved edits included) are listed too; the sidebar shows them dimmed.
 
     ``reached_by`` (if given) is filled with the branches whose history holds each version.
     """
     seen: dict[str, Manifest] = {}
     for branch in repo.branches(nid):
-        if branch == UNDO_BRANCH:
-            continue
         try:
             history = repo.log(nid, branch=branch)
         except CorruptManifest:

@@ -23,6 +23,7 @@ from ..errors import Conflict, InvalidInput, NotFound
 from ..notebook_snapshot import notebook_snapshot
 from ..store import Repository
 from ..store.manifest import Manifest
+from ..store.refs import UNDO_BRANCH
 from . import divergence, kernels, listing
 from .isolated import DiffRunner, WorkerLimits
 from .jobs import Job, JobRegistry
@@ -269,11 +270,11 @@ class VersionService:
         self._set_cancel(job, kid)
         return await self.jobs.wait(job, self.config.wait_for_job)
 
-    def _save_notebook_only(self, full: Path, message: str) -> Manifest:
+    def _save_notebook_only(self, full: Path, message: str, branch: str | None = None) -> Manifest:
         repo = self._open(create=True)
         raw, nid, rel = notebook_snapshot(repo, full)
         oid = repo.objects.put_bytes(raw)
-        manifest = repo.save(nid, rel, oid, message)
+        manifest = repo.save(nid, rel, oid, message, branch=branch)
         trust.sign(repo.store_dir, manifest.id)
         return manifest
 
@@ -290,8 +291,15 @@ class VersionService:
         notebook: bool,
         trust_it: bool = False,
         preview: bool = False,
+        undo: str | None = None,
     ) -> Job:
-        """Restore a version in place: kernel variables (all or some) and/or notebook content."""
+        """Restore a version in place: kernel variables (all or some) and/or notebook content.
+
+        ``undo`` names the version saved first on the undo branch with the state the restore
+        replaces (the file, which the front end saved just before, and the kernel's
+        variables); its id is the answer's ``undo``. ``""``: none; None: the kernel's
+        default undo point only.
+        """
         if variables is not None and not all(
             isinstance(v, str) and v.isidentifier() for v in variables
         ):
@@ -316,7 +324,12 @@ class VersionService:
                         args: list[Any] = ["preview_restore", str(full), version["id"], variables]
                     else:
                         args = ["restore", str(full), version["id"], variables, trust_it, job.id]
+                        args.append(undo)
                     out["variables"] = await self._call(job, kid, *args)
+                    out["undo"] = (out["variables"] or {}).pop("undo", None)
+            if undo and not preview and "undo" not in out:  # no kernel involved: cells only
+                before = await self._store(self._save_notebook_only, full, undo, UNDO_BRANCH)
+                out["undo"] = before.id
             if notebook:
                 out["notebook"] = await self.notebook_content(version["id"])
             return out
