@@ -235,6 +235,24 @@ class Index:
         )
         return None if row is None else list(json.loads(row[0]))
 
+    def ancestors(self, starts: list[str]) -> set[str]:
+        """``starts`` and all their indexed ancestors, in one recursive query.
+
+        What ahead/behind counts need without reading a manifest: the graph is in the
+        ``parents`` column. Versions not in the index (pruned, not synced) end the walk.
+        """
+        if not starts:
+            return set()
+        seeds = ",".join("(?)" for _ in starts)
+        query = (
+            f"WITH RECURSIVE anc(id) AS (VALUES {seeds} "  # noqa: S608 - placeholders only
+            "UNION SELECT j.value FROM anc JOIN versions v ON v.id = anc.id, "
+            "json_each(v.parents) j) "
+            "SELECT anc.id FROM anc JOIN versions v ON v.id = anc.id"
+        )
+        rows = self._run(lambda c: c.execute(query, list(starts)).fetchall())
+        return {r[0] for r in rows}
+
     def notebook_ids_for_path(self, notebook_path: str) -> list[str]:
         """Notebook ids ever saved under ``notebook_path`` (most recent first)."""
         return [
