@@ -26,7 +26,8 @@ def no_arrow(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _frame() -> pd.DataFrame:
-    return pd.DataFrame({"x": [1.5, 2.5, None], "n": [1, 2, 3], "s": ["a", "b", "c"]})
+    text = pd.array(["a", "b", None], dtype="string")  # not object dtype in pandas 2 either
+    return pd.DataFrame({"x": [1.5, 2.5, None], "n": [1, 2, 3], "s": text})
 
 
 @pytest.mark.parametrize(

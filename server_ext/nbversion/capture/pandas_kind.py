@@ -117,12 +117,15 @@ def decode_reusing(
     ``live`` without reading or copying: the new frame refers to its memory the way any
     pandas 3 derived frame does (copy-on-write), so an edit to either later copies first.
     Only the other columns' buffers are fetched (``get(oid)``) and converted. Returns None
-    where this does not apply (a Series, a stored index, nothing to reuse): decode fully.
+    where this does not apply (a Series, a stored index, nothing to reuse, pandas 2 without
+    copy-on-write): decode fully.
     """
     import pandas as pd
 
     if meta.get("series") or live_meta.get("series") or type(live) is not pd.DataFrame:
         return None
+    if not _copy_on_write(pd):
+        return None  # pandas 2 without copy-on-write: an edit would reach the live frame
     if arrow.problem() is not None:
         return None  # the full decode says why it cannot load
     import pyarrow as pa
@@ -207,6 +210,13 @@ def decode_reusing(
         return None
     out.attrs.update(meta.get("attrs") or {})
     return out
+
+
+def _copy_on_write(pd: Any) -> bool:
+    """Whether frames built from another's columns are copy-on-write: always in pandas 3,
+    in pandas 2 only once the user set ``pd.options.mode.copy_on_write = True``."""
+    major = str(pd.__version__).split(".", 1)[0]
+    return (major.isdigit() and int(major) >= 3) or pd.options.mode.copy_on_write is True
 
 
 _PLAIN_NUMERIC = frozenset(
