@@ -15,7 +15,7 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 PYTEST_ARGS ?=
 
 .PHONY: help setup lab test lint format test-py test-ui test-faults test-fidelity bench bench-quick \
-	check-extension chromium clean
+	check-extension chromium clean test-compat
 
 help:
 	@echo "make lab         set up and launch JupyterLab on examples/ with nbversion"
@@ -25,6 +25,7 @@ help:
 	@echo "make bench       benchmarks (nbversion vs dill vs Kishu); bench-quick for a short run"
 	@echo "make test-faults long fault-injection trials"
 	@echo "make test-fidelity every notebook of tests/fidelity: save per cell, restore, compare"
+	@echo "make test-compat the wheel on JupyterLab 4.0 and on numpy 1.26 + pandas 2.2"
 
 $(STAMPS):
 	@mkdir -p $(STAMPS)
@@ -88,6 +89,12 @@ test-ui: setup chromium
 
 test: lint check-extension test-py test-ui
 
+# The wheel on the stacks people run, in virtual environments of its own (.venv-compat/):
+# the lowest supported JupyterLab (browser tests) and numpy 1.26 + pandas 2.2 (kernel round
+# trips). Installing the wheel must not change their versions. See docs/development.md.
+test-compat: setup chromium
+	bash .ci/test-compat.sh
+
 test-faults: setup
 	$(BIN)/pytest tests/reliability tests -m slow $(PYTEST_ARGS)
 
@@ -104,4 +111,4 @@ bench-quick: setup
 	$(BIN)/python benchmarks/run.py --quick --json benchmarks/results/latest-quick.json
 
 clean:
-	rm -rf $(STAMPS) lib labextension tsconfig.tsbuildinfo ui-tests/artifacts
+	rm -rf $(STAMPS) lib labextension tsconfig.tsbuildinfo ui-tests/artifacts .venv-compat

@@ -23,7 +23,8 @@ from typing import Any
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-ARTIFACTS = REPO / "ui-tests" / "artifacts"
+# screenshots; make test-compat sends those of its runs elsewhere
+ARTIFACTS = Path(os.environ.get("NBVERSION_UI_ARTIFACTS") or REPO / "ui-tests" / "artifacts")
 CHROMIUM = os.environ.get("NBVERSION_CHROMIUM", "/usr/bin/chromium")
 TOKEN = "nbversion-ui-test"
 
