@@ -135,6 +135,7 @@ install_wheel "$np1" numpy pandas pyarrow
 lap "numpy 1.26 stack: kernel round trips"
 # the stack pip gives numpy 1.x users who do not pin pyarrow: pyarrow 26 cannot import
 pa26=$COMPAT/pyarrow26
+[ -z "${NBVERSION_COMPAT_FRESH:-}" ] || rm -rf "$pa26"
 if [ ! -d "$pa26/pyarrow" ]; then
   pip_in "$np1" install --no-deps --target "$pa26" "$PYARROW_NEEDS_NUMPY2"
 fi
