@@ -25,7 +25,8 @@ from .conftest import Fetch
 REPO = Path(__file__).resolve().parents[2]
 SPEC = yaml.safe_load((REPO / "server_ext/nbversion/server/openapi.yaml").read_text())
 DOC = REPO / "docs" / "reliability.md"
-SAMPLES = {"ref": "HEAD", "kind": "branches", "name": "exp", "job_id": "0" * 32}
+SAMPLES = {"ref": "HEAD", "kind": "branches", "name": "exp", "job_id": "0" * 32,
+           "request_id": "0" * 32}  # fmt: skip
 BODY = {"path": "analysis.ipynb", "name": "exp", "branch": "main", "message": "m",
         "preview": True, "autocommit": False}  # fmt: skip
 

@@ -62,14 +62,27 @@ async def test_status_refuses_a_user_without_nbversion_permission(jp_fetch: Any)
     assert (await jp_fetch("api", "status")).code == 200
 
 
+async def _idle_status(jp_fetch: Any, notebook: str) -> Any:
+    """The status once the server has seen the kernel go idle (a busy kernel is never
+    asked, so its answer holds only the state)."""
+    import asyncio
+
+    from .conftest import api
+
+    for _ in range(100):
+        _, body = await api(jp_fetch, "status", path=notebook)
+        if body["kernel"]["state"] == "idle" and "last_error" in body["kernel"]:
+            return body
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"the kernel never answered as idle: {body}")
+
+
 async def test_status_with_a_path_reports_the_kernels_last_failed_save(
     jp_fetch: Any, live_kernel: Any, notebook: str
 ) -> None:
-    from .conftest import api
 
     await live_kernel.run("1")  # started
-    _, body = await api(jp_fetch, "status", path=notebook)
-    assert body["kernel"]["state"] == "idle"
+    body = await _idle_status(jp_fetch, notebook)
     assert body["kernel"]["last_error"] is None, body
     await live_kernel.run(
         "%load_ext nbversion\nimport nbversion.store.repository as _r\n"
@@ -79,7 +92,7 @@ async def test_status_with_a_path_reports_the_kernels_last_failed_save(
         "import nbversion\nnbversion.set_notebook('analysis.ipynb')\n"
         "try:\n    nbversion.save('x')\nexcept StoreError:\n    pass\n"
     )
-    _, body = await api(jp_fetch, "status", path=notebook)
+    body = await _idle_status(jp_fetch, notebook)
     err = body["kernel"]["last_error"]
     assert err["kind"] == "save"
     assert "disk full" in err["message"]

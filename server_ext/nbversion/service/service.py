@@ -151,24 +151,28 @@ class VersionService:
                 reached_by: dict[str, set[str]] = {}
                 try:
                     if branch:
-                        history = repo.log(nid, branch=branch)
+                        ids = [m.id for m in repo.log(nid, branch=branch)]
                     else:
-                        history = listing.all_versions(repo, nid, reached_by)
+                        ids = listing.all_version_ids(repo, nid, reached_by)
                 except NotFound:
-                    history = []
+                    ids = []
                 if reached_by:
                     from .sharing import remotes
 
                     names = [r["name"] for r in remotes(self.root)]
                     if names:
                         origin = divergence.provenance(reached_by, names)
-                refs = listing.visible_refs(repo, nid) if history else {
+                refs = listing.visible_refs(repo, nid) if ids else {
                     "branches": {}, "tags": {}, "current_branch": "main"}  # fmt: skip
                 tags_of: dict[str, list[str]] = {}
                 for tag, vid in refs["tags"].items():
                     tags_of.setdefault(vid, []).append(tag)
-                if q:
-                    history = [m for m in history if listing.matches(m, q)]
+                if q:  # a search reads the manifests; a page reads only its own
+                    history = [m for m in listing.read_all(repo, ids) if listing.matches(m, q)]
+                    total, page = len(history), history[offset : offset + limit]
+                else:
+                    total = len(ids)
+                    page = listing.read_all(repo, ids[offset : offset + limit])
             else:
                 history = [repo.versions.read(h["id"]) for h in repo.search(text=q)] if q else []
                 if not q:
@@ -177,16 +181,16 @@ class VersionService:
                         key=lambda m: m.created,
                         reverse=True,
                     )
-            page = history[offset : offset + limit]
+                total, page = len(history), history[offset : offset + limit]
             summaries = [listing.summary(m) for m in page]
             if path is not None:
                 for summary in summaries:
                     summary["tags"] = sorted(tags_of.get(summary["id"], []))
                     summary.update(origin.get(summary["id"], {}))
             return {
-                "notebook_id": nid if path is not None and history else None,
+                "notebook_id": nid if path is not None and total else None,
                 "versions": summaries,
-                "total": len(history),
+                "total": total,
                 "offset": offset,
                 "limit": limit,
                 "refs": refs,

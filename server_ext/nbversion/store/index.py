@@ -235,6 +235,16 @@ class Index:
         )
         return None if row is None else list(json.loads(row[0]))
 
+    def notebook_graph(self, notebook_id: str) -> dict[str, tuple[str, list[str]]]:
+        """``{version id: (created, parents)}`` of every indexed version of a notebook: the
+        whole history graph in one query, so listings walk it without reading manifests."""
+        rows = self._run(
+            lambda c: c.execute(
+                "SELECT id, created, parents FROM versions WHERE notebook_id = ?", (notebook_id,)
+            ).fetchall()
+        )
+        return {r[0]: (r[1], list(json.loads(r[2]))) for r in rows}
+
     def ancestors(self, starts: list[str]) -> set[str]:
         """``starts`` and all their indexed ancestors, in one recursive query.
 

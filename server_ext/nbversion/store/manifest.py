@@ -6,6 +6,7 @@ name proves the content. The schema is documented in ``docs/manifest.schema.json
 
 from __future__ import annotations
 
+import contextvars
 import json
 import re
 from dataclasses import asdict, dataclass, field
@@ -38,6 +39,14 @@ def canonical_json(obj: Any) -> bytes:
     return json.dumps(
         obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
     ).encode()
+
+
+#: Set while a manifest is built from parsed JSON (see :meth:`Manifest.from_json`).
+_parsed: contextvars.ContextVar[bool] = contextvars.ContextVar("nbversion_parsed", default=False)
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
 
 
 class ManifestError(InvalidInput):
@@ -126,17 +135,25 @@ class Manifest:
 
     @classmethod
     def from_json(cls, raw: bytes | str) -> Manifest:
-        """Parse manifest JSON; raises :class:`ManifestError` on bad JSON or schema."""
+        """Parse manifest JSON; raises :class:`ManifestError` on bad JSON or schema.
+
+        Parsed JSON is serializable by construction once NaN and ±Infinity are refused
+        here, so the costly re-serialization check of :meth:`validate` is skipped (it
+        took most of the time of reading a manifest).
+        """
         try:
-            data = json.loads(raw)
+            data = json.loads(raw, parse_constant=_no_constant)
         except ValueError as err:
             raise ManifestError(f"invalid manifest: not JSON ({err})") from None
         except RecursionError:
             raise ManifestError("invalid manifest: JSON nested too deeply") from None
+        token = _parsed.set(True)
         try:
             return cls.from_dict(data)
         except TypeError as err:
             raise ManifestError(f"invalid manifest: {err}") from None
+        finally:
+            _parsed.reset(token)
 
     # -- validation --------------------------------------------------------------------
     def validate(self) -> None:
@@ -195,6 +212,8 @@ class Manifest:
             isinstance(self.tags, list) and all(isinstance(t, str) for t in self.tags),
             "tags must be a list of strings",
         )
+        if _parsed.get():
+            return  # built from parsed JSON (NaN refused): serializable by construction
         try:
             canonical_json(self.to_dict())
         except (TypeError, ValueError) as err:

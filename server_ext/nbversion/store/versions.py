@@ -58,11 +58,13 @@ class VersionStore:
         if actual != version_id:
             raise CorruptManifest(version_id, f"content hashes to {actual[:16]}…")
         try:
-            return Manifest.from_json(raw)
+            manifest = Manifest.from_json(raw)
         except StoreError:
             raise
         except Exception as err:
             raise CorruptManifest(version_id, str(err)) from None
+        object.__setattr__(manifest, "_id", version_id)  # its bytes were just hashed
+        return manifest
 
     def ids(self) -> Iterator[str]:
         """Every version id on disk."""
