@@ -59,7 +59,6 @@ def test_stats_and_capabilities_come_from_the_serializer() -> None:
 
 
 def test_crafted_offsets_are_refused() -> None:
-    import pyarrow as pa
 
     df = pl.DataFrame({"b": pl.Series([b"xx", b"y", b"zzz"], dtype=pl.Binary)})
     enc = encode(df)

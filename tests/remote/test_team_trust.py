@@ -102,7 +102,8 @@ def test_a_trusted_teammates_key_loads_their_versions(
     _cli(capsys, "keys", "--trust", new_key, "--root", str(bob.root))
     assert trust.is_trusted(bob.store_dir, v1)  # ... the new one does
     out = _cli(capsys, "keys", "--root", str(bob.root))
-    assert f"{alice_key}" in out and "REVOKED" in out
+    assert f"{alice_key}" in out
+    assert "REVOKED" in out
     for repo in (alice, bob, mallory):
         repo.close()
 
