@@ -12,6 +12,7 @@ from .environment import git_state, installed_packages, probe_environment
 from .errors import UnknownKind, Unserializable, UntrustedPickle
 from .import_kind import ImportSerializer
 from .json_kind import JsonSerializer
+from .matplotlib_kind import FigureSerializer
 from .namespace import is_capturable_name, is_user_name
 from .numpy_kind import NumpySerializer
 from .pandas_kind import PandasSerializer
@@ -29,6 +30,7 @@ register(TensorSerializer(), priority=50)
 register(ModuleSerializer(), priority=50)
 register(SklearnSerializer(), priority=50)
 register(ScipySparseSerializer(), priority=50)
+register(FigureSerializer(), priority=50)
 register(JsonSerializer(), priority=40)
 register(PickleSerializer(), priority=-1000)
 register(ImportSerializer(), priority=0)  # decodes import references (never matches)

@@ -47,10 +47,19 @@ def _is_dotted_identifier(name: Any) -> bool:
 
 
 def resolve(module: str, attr: str | None) -> Any:
-    """``module`` imported, then ``attr`` (a dotted path) looked up on it."""
+    """``module`` imported, then ``attr`` (a dotted path) looked up on it.
+
+    A part that is a submodule not imported yet (``from matplotlib import animation`` in a
+    fresh kernel: ``import matplotlib`` does not load ``matplotlib.animation``) is imported.
+    """
     value: Any = importlib.import_module(module)
     for part in (attr or "").split(".") if attr else []:
-        value = getattr(value, part)
+        try:
+            value = getattr(value, part)
+        except AttributeError:
+            if not isinstance(value, types.ModuleType):
+                raise
+            value = importlib.import_module(f"{value.__name__}.{part}")
     return value
 
 
@@ -70,11 +79,28 @@ def loaded(module: str, attr: str | None) -> Any:
 
 
 @cache
-def package_version(module: str) -> str | None:
-    """Version of the installed distribution that provides ``module``'s top-level package."""
-    top = module.partition(".")[0]
+def _distributions() -> dict[str, list[str]]:
+    """Top-level package -> distributions, read once per process: it lists every installed
+    file (about half a second here), and was read again for each new module named."""
     with contextlib.suppress(Exception):
-        for dist in importlib.metadata.packages_distributions().get(top, []):
+        return dict(importlib.metadata.packages_distributions())
+    return {}
+
+
+@cache
+def package_version(module: str) -> str | None:
+    """Version of the package that provides ``module``: its ``__version__`` when loaded
+    (cheap, and what users quote), else the installed distribution's."""
+    return _top_version(module.partition(".")[0])
+
+
+@cache
+def _top_version(top: str) -> str | None:
+    version = getattr(sys.modules.get(top), "__version__", None)
+    if isinstance(version, str):
+        return version
+    with contextlib.suppress(Exception):
+        for dist in _distributions().get(top, []):
             return importlib.metadata.version(dist)
     mod = sys.modules.get(top)
     version = getattr(mod, "__version__", None)
@@ -98,14 +124,26 @@ def reference(value: Any, hint: tuple[str, str | None] | None = None) -> dict[st
         qualname = getattr(value, "__qualname__", None) or getattr(value, "__name__", None)
         if isinstance(module, str) and isinstance(qualname, str) and "<" not in qualname:
             candidates.append((module, qualname))
-    for module, attr in candidates:
-        if module == _MAIN or not _is_dotted_identifier(module):
-            continue
-        if attr is not None and not _is_dotted_identifier(attr):
-            continue
-        if loaded(module, attr) is value:  # only loaded modules: saving imports nothing
-            return {"module": module, "attr": attr, "version": package_version(module)}
-    return None
+    found = [
+        (module, attr)
+        for module, attr in candidates
+        if module != _MAIN
+        and _is_dotted_identifier(module)
+        and (attr is None or _is_dotted_identifier(attr))
+        and loaded(module, attr) is value  # only loaded modules: saving imports nothing
+    ]
+    if not found:
+        return None
+    (module, attr), *others = found
+    ref: dict[str, Any] = {"module": module, "attr": attr, "version": package_version(module)}
+    # Where the object is defined, tried when the import path fails in a fresh kernel:
+    # ``from sklearn.impute import IterativeImputer`` works only after another import
+    # (``sklearn.experimental.enable_iterative_imputer``); ``sklearn.impute._iterative``
+    # always has it.
+    origin = next((o for o in others if o != (module, attr) and o[1] is not None), None)
+    if origin is not None:
+        ref["origin"] = list(origin)
+    return ref
 
 
 _CONSTANTS = (int, float, complex, str, bytes, bool, type(None))
@@ -212,6 +250,13 @@ class ImportSerializer(Serializer):
         try:
             return resolve(module, attr)
         except Exception as err:
+            origin = meta.get("origin")
+            if isinstance(origin, list) and len(origin) == 2:
+                with contextlib.suppress(Exception):
+                    where, name = check(
+                        {"module": origin[0], "attr": origin[1]}, allow_untrusted=allow_untrusted
+                    )
+                    return resolve(where, name)
             what = f"{module}.{attr}" if attr else module
             raise Unserializable(f"cannot import {what} ({type(err).__name__}: {err})") from None
 

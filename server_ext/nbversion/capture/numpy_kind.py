@@ -28,7 +28,10 @@ class NumpySerializer(Serializer):
     diff_category = "array"
 
     def matches(self, obj: Any) -> bool:
-        return type(obj).__module__ == "numpy"
+        # Arrays of Python objects (``axes`` of ``plt.subplots``) are pickled: not claiming
+        # them lets them refer to other variables (the figure) instead of copying them.
+        dtype = getattr(obj, "dtype", None)
+        return type(obj).__module__ == "numpy" and not getattr(dtype, "hasobject", False)
 
     def category(self, stats: dict[str, Any]) -> str | None:
         return "scalar" if stats.get("shape") == [] else "array"

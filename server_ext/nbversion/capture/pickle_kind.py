@@ -8,19 +8,28 @@ is pickled by value with cloudpickle, so it restores into a fresh kernel.
 
 from __future__ import annotations
 
+import collections
 import contextlib
+import copyreg
+import functools
 import io
 import pickle
 import types
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextvars import ContextVar
 from typing import Any
 
 from .base import Buffers, Encoded, Serializer, as_memoryview, qualified_name, short_repr, writable
 from .errors import Unserializable
+from .matplotlib_refs import mpl_reducers
 from .unsupported import reason_from_error
 
 _PICKLE_ERRORS = (pickle.PicklingError, TypeError, AttributeError, ValueError, RecursionError)
+
+#: Buffers smaller than this stay inside the pickle stream. Each out-of-band buffer becomes
+#: its own store object (a file, a hash, a read on restore): a matplotlib figure holds about
+#: a thousand tiny arrays, which out of band cost seconds to save and to restore.
+OUT_OF_BAND_MIN = 64 * 1024
 
 
 #: Objects that are themselves saved as variables (id -> variable name), set while a
@@ -56,6 +65,7 @@ def resolving(resolve: Callable[[str], Any]) -> Iterator[None]:
 
 
 _CODE = (type, types.FunctionType)
+_MAIN = "__main__"
 
 
 class _MainReference(Exception):
@@ -75,12 +85,14 @@ def _pickler_class(cloud: bool, refs: bool) -> Any:
         base: type[pickle.Pickler] = cloudpickle.CloudPickler
     else:
         base = pickle.Pickler
-    members: dict[str, Any] = {"root": None, "shared": {}}
+    members: dict[str, Any] = {"root": None, "shared": {}, "dispatch_table": _dispatch_table(base)}
     if refs:  # (a persistent_id method costs a Python call per object: only when needed)
 
         def persistent_id(self: Any, obj: Any) -> Any:
             target = self.shared.get(id(obj))
-            if target is None or obj is self.root:
+            # The root itself is pickled by value, unless it is a part of another variable
+            # (``ax`` in ``fig``): then the whole value is that reference.
+            if target is None or (obj is self.root and not isinstance(target, tuple)):
                 return None
             if isinstance(obj, _CODE) and isinstance(self.root, _CODE):
                 return None  # code refers to code by value: references never form a cycle
@@ -101,22 +113,75 @@ def _pickler_class(cloud: bool, refs: bool) -> Any:
             return NotImplemented
 
         members["reducer_override"] = reducer_override
+    else:
+        members["reducer_override"] = _keep_slots(base.reducer_override)
     return type("Pickler", (base,), members)
+
+
+def _keep_slots(reduce: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
+    """cloudpickle rebuilds a notebook class without its ``__slots__`` (the skeleton class
+    is made from a namespace without them, then filled in): its instances gain a
+    ``__dict__`` and lose the slots' memory layout. Put ``__slots__`` in that namespace."""
+
+    def reducer_override(self: Any, obj: Any) -> Any:
+        rv = reduce(self, obj)
+        slots = vars(obj).get("__slots__") if isinstance(obj, type) else None
+        if slots is None or obj.__module__ != _MAIN or not isinstance(rv, tuple):
+            return rv
+        args = rv[1] if len(rv) > 1 else None
+        if getattr(rv[0], "__name__", "") != "_make_skeleton_class" or not (
+            isinstance(args, tuple) and len(args) > 3 and isinstance(args[3], dict)
+        ):
+            return rv  # another cloudpickle: leave its reduction alone
+        namespace = {**args[3], "__slots__": slots}
+        return (rv[0], (*args[:3], namespace, *args[4:]), *rv[2:])
+
+    return reducer_override
 
 
 def _dumps(obj: Any, *, cloud: bool) -> tuple[bytes, list[memoryview], list[str]]:
     oob: list[pickle.PickleBuffer] = []
-    shared = _SHARED.get()
-    if not shared and cloud:
-        import cloudpickle
 
-        data = cloudpickle.dumps(obj, protocol=5, buffer_callback=oob.append)
-        return data, [as_memoryview(b.raw()) for b in oob], []
+    def out_of_band(buf: pickle.PickleBuffer) -> bool:
+        """False (out of band) for large buffers; small ones stay in the stream."""
+        if buf.raw().nbytes < OUT_OF_BAND_MIN:
+            return True
+        oob.append(buf)
+        return False
+
+    shared = _SHARED.get()
     out = io.BytesIO()
-    pickler = _pickler_class(cloud, bool(shared))(out, protocol=5, buffer_callback=oob.append)
+    pickler = _pickler_class(cloud, bool(shared))(out, protocol=5, buffer_callback=out_of_band)
     pickler.root, pickler.shared, pickler.refs = obj, shared or {}, set()
     pickler.dump(obj)
     return out.getvalue(), [as_memoryview(b.raw()) for b in oob], sorted(pickler.refs)
+
+
+def _dispatch_table(base: type) -> Any:
+    """The pickler's reducers plus ours for library types that do not pickle as they
+    are (this pickler only: the user's own ``pickle.dumps`` is never changed). The C
+    pickler reads ``dispatch_table`` when it is created: it must be a class attribute."""
+    table: Any = getattr(base, "dispatch_table", None)  # the C Pickler's: a descriptor
+    if not isinstance(table, Mapping):
+        table = copyreg.dispatch_table
+    extra: dict[Any, Any] = {functools._lru_cache_wrapper: _reduce_lru}
+    extra.update(mpl_reducers())
+    return collections.ChainMap(extra, table)
+
+
+def _reduce_lru(obj: Any) -> Any:
+    """``@lru_cache``/``@cache`` functions of the notebook by value (the function, then the
+    decorator again; the cache starts empty): their own reduce names ``__main__.fib``,
+    which a fresh kernel does not have. Library ones keep pickling by name."""
+    wrapped = getattr(obj, "__wrapped__", None)
+    if getattr(obj, "__module__", None) != "__main__" or not callable(wrapped):
+        return obj.__reduce__()
+    params = obj.cache_parameters()
+    return _rebuild_lru, (wrapped, params["maxsize"], params["typed"])
+
+
+def _rebuild_lru(func: Callable[..., Any], maxsize: int | None, typed: bool) -> Any:
+    return functools.lru_cache(maxsize=maxsize, typed=typed)(func)
 
 
 class _Unpickler(pickle.Unpickler):
@@ -130,7 +195,10 @@ class _Unpickler(pickle.Unpickler):
         for part in str(pid[2]).split(".") if len(pid) == 3 else []:
             if not part.isidentifier() and not part.isdigit():
                 raise pickle.UnpicklingError(f"bad attribute path in {pid!r}")
-            value = getattr(value, part)  # e.g. model.fc.weight, or model.0.bias (Sequential)
+            if part.isdigit() and isinstance(value, Sequence):
+                value = value[int(part)]  # fig.axes.0.lines.1: an artist in a figure
+            else:  # e.g. model.fc.weight, or model.0.bias (Sequential)
+                value = getattr(value, part)
         return value
 
 

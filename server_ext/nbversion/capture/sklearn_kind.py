@@ -164,6 +164,10 @@ def estimator_stats(est: Any) -> dict[str, Any]:
             break
     stats["fitted"] = bool(fitted)
     stats["fitted_attributes"] = fitted
-    n_params = sum(int(v.size) for v in vars(est).values() if type(v).__module__ == "numpy")
+    n_params = sum(  # arrays only: a FunctionTransformer may hold a numpy ufunc (np.log1p)
+        int(v.size)
+        for v in vars(est).values()
+        if type(v).__module__ == "numpy" and isinstance(getattr(v, "size", None), int)
+    )
     stats["parameter_count"] = n_params
     return stats

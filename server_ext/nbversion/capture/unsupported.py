@@ -44,6 +44,13 @@ _REASONS: dict[str, str] = {
 }
 
 
+#: ``g = globals()``: the namespace holds every variable (each saved on its own) and modules.
+_NAMESPACE = (
+    "it is the notebook's namespace itself (globals()): its variables are saved one by one; "
+    "bind it again with globals() after restoring into a new kernel"
+)
+
+
 def check_top_level(obj: Any) -> None:
     """Raise ``Unserializable`` for values that are never saved, before any work is done."""
     reason = _reason_for_value(obj)
@@ -64,6 +71,8 @@ def _reason_for_value(obj: Any) -> str | None:
         return _REASONS["frame"]
     if isinstance(obj, types.TracebackType):
         return _REASONS["traceback"]
+    if type(obj) is dict and obj.get("__name__") == "__main__" and "__builtins__" in obj:
+        return _NAMESPACE
     tp = type(obj)
     name = qualified_name(tp)
     if name in ("_thread.lock", "_thread.RLock", "threading.Condition", "threading.Semaphore"):

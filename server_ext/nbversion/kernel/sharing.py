@@ -9,6 +9,8 @@ name (``persistent_id``), and a restore resolves them to the restored variables:
 - plain containers (``list``, ``dict``, ``tuple``, ``set``) that are variables *and* sit
   inside another variable: the holder declines JSON and is pickled with a reference;
 - the parameters and buffers of torch modules, as ``(variable, "fc.weight")``;
+- the axes and artists of a matplotlib figure, as ``(variable, "axes.0.lines.1")``, so
+  ``ax``, ``line`` and ``cbar`` stay parts of the restored ``fig``;
 - functions and classes defined in the notebook, so ``double = partial(scale, k=2)`` and
   the instances of ``Point`` refer to the restored ``scale`` and ``Point`` (functions and
   classes themselves still hold other code by value: references never form a cycle).
@@ -20,8 +22,10 @@ could not be restored one variable at a time); the walk is bounded per variable.
 from __future__ import annotations
 
 import types
-from collections.abc import Iterable, MutableMapping
+from collections.abc import Iterable, Mapping, MutableMapping
 from typing import Any
+
+from ..capture.matplotlib_refs import artist_paths
 
 _CONTAINERS = (list, dict, tuple, set, frozenset)
 #: Objects visited per variable while looking for shared containers.
@@ -74,6 +78,16 @@ def add_module_tensors(shared: MutableMapping[int, Target], name: str, module: A
         shared.setdefault(id(tensor), (name, path))
 
 
+def add_parts(shared: MutableMapping[int, Target], name: str, value: Any, kind: str) -> None:
+    """Let pickles refer to the parts of a variable of a shareable kind by path: a torch
+    module's parameters and buffers, a matplotlib figure's axes and artists."""
+    if kind == "torch-module":
+        add_module_tensors(shared, name, value)
+    elif kind == "matplotlib":
+        for part, path in artist_paths(value):
+            shared.setdefault(id(part), (name, path))
+
+
 def add_notebook_code(
     shared: MutableMapping[int, Target], variables: Iterable[tuple[str, Any]]
 ) -> None:
@@ -81,3 +95,20 @@ def add_notebook_code(
     for name, value in variables:
         if isinstance(value, type | types.FunctionType) and value.__module__ == "__main__":
             shared.setdefault(id(value), name)
+
+
+def follow_refs(plan: dict[str, list[str]], variables: Mapping[str, Mapping[str, Any]]) -> None:
+    """A variable that refers to a reloaded one is reloaded too, although its own record
+    matches: the live ``ax`` (or optimizer) holds parts of the old ``fig`` (or model)."""
+    reloaded = set(plan["restore"])
+    moved = True
+    while moved:
+        moved = False
+        for name in list(plan["unchanged"]):
+            refs = variables[name].get("refs") or []
+            if reloaded.intersection(refs):
+                plan["unchanged"].remove(name)
+                plan["restore"].append(name)
+                reloaded.add(name)
+                moved = True
+    plan["restore"].sort()

@@ -133,8 +133,7 @@ def _capture(
             result.reused.append(name)
             if old.get("kind") in shareable_kinds():
                 shared[id(value)] = name
-            if old.get("kind") == "torch-module":
-                sharing.add_module_tensors(shared, name, value)
+            sharing.add_parts(shared, name, value, str(old.get("kind")))
             continue
         order.append((name, value))
     # containers another variable holds: the holder refers to them by name (identity)
@@ -151,8 +150,7 @@ def _capture(
             encoded.append((name, value, enc))
             if enc.kind in shareable_kinds():
                 shared[id(value)] = name
-            if enc.kind == "torch-module":  # an optimizer keeps holding its parameters
-                sharing.add_module_tensors(shared, name, value)
+            sharing.add_parts(shared, name, value, enc.kind)  # opt -> model, ax -> fig
     with shared_objects(shared):
         for name, value in rest:
             enc = _encode_or_skip(name, value, result)
@@ -322,6 +320,7 @@ def plan_restore(
             plan["unchanged"].append(name)
         else:
             plan["restore"].append(name)
+    sharing.follow_refs(plan, variables)  # ``ax`` comes back with ``fig``
     if names is None:
         for name in sorted(namespace):
             if name not in variables and is_capturable_name(name, namespace[name]):

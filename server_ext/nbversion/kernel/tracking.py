@@ -33,6 +33,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..capture import matplotlib_refs
+
 #: Names whose use lets a cell reach variables without naming them.
 UNKNOWN_NAMES = frozenset(
     {"globals", "locals", "vars", "exec", "eval", "get_ipython", "__import__", "__builtins__"}
@@ -168,10 +170,31 @@ def reach(roots: Iterable[Any], skip: Iterable[int] = ()) -> Reach:
             continue
         if tp.__module__ == "__main__":
             stack.append(tp)
+        if tp.__module__.startswith("matplotlib") and _figure_reach(obj, ids, visited):
+            continue
         if tp.__module__.startswith(("numpy", "torch")):
             _add_memory(obj, out, stack)
         stack.extend(o for o in gc.get_referents(obj) if type(o) not in _ATOMIC_SET)
     return out
+
+
+def _figure_reach(obj: Any, ids: set[int], visited: set[int]) -> bool:
+    """A matplotlib artist reaches its figure and the artists the figure draws, nothing
+    more: walking a figure's whole graph (transforms, fonts, callbacks: tens of thousands
+    of objects) made every save and restore of a plotting notebook slow. A cell that
+    changes a figure does so through an artist (``ax``, ``line``, ``fig``) it names."""
+    if not matplotlib_refs.is_artist(obj):
+        return False
+    fig = matplotlib_refs.root_figure(obj)
+    if fig is None:
+        return False
+    members = matplotlib_refs.figure_members(fig) if id(fig) not in visited else []
+    visited.add(id(fig))
+    ids.add(id(fig))
+    for member in members:
+        ids.add(id(member))
+        visited.add(id(member))
+    return True
 
 
 def _add_memory(obj: Any, out: Reach, stack: list[Any]) -> None:
