@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -23,31 +24,51 @@ def notebook_id_of(nb: Any) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-def read_notebook(path: Path) -> tuple[bytes, str]:
-    """The notebook's bytes and its notebook_id, adding a uuid4 id if it had none.
+def read_notebook(
+    path: Path,
+    known_ids: Callable[[], list[str]] = list,
+    *,
+    write_id: bool = False,
+    shown: str | None = None,
+) -> tuple[bytes, str]:
+    """The notebook's bytes and its notebook_id: the one way every front end (kernel,
+    server, CLI) reads a notebook for a version.
 
-    The file is rewritten (atomically, nbformat's 1-space indent) only when an id had
-    to be added, so the id survives renames and later saves.
+    A notebook without ``metadata.nbversion.notebook_id`` (never saved, or rewritten by a
+    tool, or an old copy from git) continues the history last saved at its path:
+    ``known_ids()`` lists the ids saved under that path, most recent first; only a path
+    with no history gets a new uuid4. The id goes into the stored copy. With ``write_id``
+    (the CLI: no editor holds the file) it is also written into the file, atomically in
+    nbformat's 1-space indent, so it survives renames; the kernel and the server never
+    rewrite a notebook that may be open in an editor. ``shown`` names it in errors.
     """
+    name = shown or str(path)
     try:
         raw = Path(path).read_bytes()
     except FileNotFoundError:
-        raise NotFound(f"notebook {path} not found") from None
+        raise NotFound(f"notebook {name} not found") from None
     try:
         nb = json.loads(raw)
     except ValueError as err:
-        raise InvalidInput(f"{path} is not a notebook (invalid JSON: {err})") from None
-    if not isinstance(nb, dict) or "cells" not in nb:
-        raise InvalidInput(f"{path} is not a notebook (no cells)")
+        raise InvalidInput(f"{name} is not a notebook (invalid JSON: {err})") from None
+    if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
+        raise InvalidInput(f"{name} is not a notebook (no cells)")
     existing = notebook_id_of(nb)
     if existing:
         return raw, existing
-    notebook_id = str(uuid.uuid4())
-    meta = nb.setdefault("metadata", {})
-    meta.setdefault("nbversion", {})["notebook_id"] = notebook_id
+    known = known_ids()
+    notebook_id = known[0] if known else str(uuid.uuid4())
+    meta = nb.get("metadata")
+    if not isinstance(meta, dict):
+        meta = nb["metadata"] = {}
+    section = meta.get("nbversion")
+    if not isinstance(section, dict):
+        section = meta["nbversion"] = {}
+    section["notebook_id"] = notebook_id
     raw = (json.dumps(nb, indent=1, ensure_ascii=False, sort_keys=True) + "\n").encode()
-    mode = Path(path).stat().st_mode & 0o777
-    atomic_write(Path(path), raw, mode=mode)
+    if write_id:
+        mode = Path(path).stat().st_mode & 0o777
+        atomic_write(Path(path), raw, mode=mode)
     return raw, notebook_id
 
 

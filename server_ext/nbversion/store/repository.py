@@ -283,11 +283,28 @@ class Repository:
         self, path: str | os.PathLike[str], message: str, *, branch: str | None = None
     ) -> Manifest:
         """Save a notebook-only version from the ``.ipynb`` on disk (used by the CLI)."""
-        rel = self.relpath(path)
-        raw, notebook_id = read_notebook(self.root / rel)
+        raw, notebook_id, rel = self.read_notebook(path, write_id=True)
         with self.writing():
             oid = self.objects.put_bytes(raw)
             return self.save(notebook_id, rel, oid, message, branch=branch)
+
+    def read_notebook(
+        self, path: str | os.PathLike[str], *, write_id: bool = False
+    ) -> tuple[bytes, str, str]:
+        """(bytes, notebook_id, path relative to the root) of a notebook for a version.
+
+        A notebook that lost its id continues the history last saved at its path
+        (:func:`.notebook_file.read_notebook`); ``write_id`` also writes the id into the
+        file (the CLI's case; never for a notebook that may be open in an editor).
+        """
+        rel = self.relpath(path)
+        raw, notebook_id = read_notebook(
+            self.root / rel,
+            lambda: self.index.notebook_ids_for_path(rel),
+            write_id=write_id,
+            shown=rel,
+        )
+        return raw, notebook_id, rel
 
     def default_author(self) -> dict[str, str]:
         """The author recorded when none is given (git config, else login name)."""
