@@ -106,6 +106,7 @@ def measure(root: Path, notebooks: dict[str, str], work: Path) -> dict[str, Any]
         spec = remote.add_remote(repo.store_dir, "origin", str(work / "remote"))
         out["first_push"] = _timed(lambda: remote.push(repo, spec))
         out["noop_push"] = _timed(lambda: remote.push(repo, spec))
+        out["first_pull"] = _timed(lambda: remote.pull(repo, spec))  # checks every version once
         out["noop_pull"] = _timed(lambda: remote.pull(repo, spec))
         from nbversion.service.divergence import ahead_behind
 

@@ -12,7 +12,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import Conflict, InvalidInput, NbVersionError
+from ..errors import Conflict, InvalidInput, NbVersionError, StoreError
 from ..store import Repository
 from ..store.fsutil import append_line, atomic_write
 from ..store.manifest import Manifest
@@ -22,7 +22,6 @@ from .config import RemoteSpec, add_remote
 from .team import fetch_team
 from .transfer import (
     Progress,
-    history_of,
     parse_manifest,
     run_parallel,
     store_manifest,
@@ -105,8 +104,10 @@ def _pull_into(
     fetched = _fetch_manifests(repo, remote, list(refs.values()))
     oids = [o for _, m in fetched.values() for o in m.object_ids()]
     local_heads = [*refs.values(), *(vid for *_, vid in repo.refs.all_refs())]
-    oids += _missing_data(repo, local_heads, result.skipped)
+    missing, checked = _missing_data(repo, local_heads, result.skipped)
+    oids += missing
     result.objects_fetched, result.bytes_fetched = _fetch_objects(repo, remote, oids, progress)
+    repo.index.mark_complete(checked)  # their data is all here now: later pulls skip them
     missing_parents: set[str] = set()
     for vid, (raw, manifest) in fetched.items():
         store_manifest(repo, vid, raw, manifest)
@@ -131,19 +132,33 @@ def _pull_into(
     return result
 
 
-def _missing_data(repo: Repository, heads: list[str], skipped: list[str]) -> list[str]:
-    """Objects of local versions that are not here and were not evicted on purpose.
+def _missing_data(
+    repo: Repository, heads: list[str], skipped: list[str]
+) -> tuple[list[str], list[str]]:
+    """(objects of local versions that are not here and were not evicted on purpose, the
+    versions checked).
 
     Manifests and refs may travel by git (``nbversion git-setup``): after ``git pull`` the
     versions are known but their data is not. A pull brings that data too; objects that
-    tiering evicted stay on the remote until a restore needs them.
+    tiering evicted stay on the remote until a restore needs them. Versions an earlier
+    pull found complete are skipped without reading their manifests (the index's
+    ``complete`` table), so a no-op pull costs the same with 100 versions or 100,000.
     """
+    done = repo.index.complete_ids()
+    todo = [v for v in repo.index.ancestors(heads) if v not in done]
     out: list[str] = []
-    for manifest in history_of(repo, heads, skipped).values():
+    checked: list[str] = []
+    for vid in sorted(todo):
+        try:
+            manifest = repo.versions.read(vid)
+        except StoreError as err:  # arrived by git and refused on reading: named, skipped
+            skipped.append(str(err))
+            continue
         for oid in manifest.object_ids():
             if not repo.objects.has(oid) and not repo.objects.is_remote_only(oid):
                 out.append(oid)
-    return out
+        checked.append(vid)
+    return out, checked
 
 
 def _record_absent_parents(repo: Repository, parents: set[str]) -> None:

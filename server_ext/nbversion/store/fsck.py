@@ -129,6 +129,8 @@ def check(repo: Repository, *, repair: bool = False) -> FsckReport:
         report.lost[vid] = sorted(set(report.lost[vid]))
     if repair:
         in_batches(repo, sorted(corrupt), lambda oid: _remove_if_corrupt(repo, oid, report))
+        if corrupt:  # versions that had all their data may not any more: pulls recheck
+            repo.index.clear_complete()
     return report
 
 

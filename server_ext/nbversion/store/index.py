@@ -34,6 +34,7 @@ CREATE TABLE IF NOT EXISTS scalars(version_id TEXT NOT NULL, section TEXT NOT NU
     name TEXT NOT NULL, value TEXT, num REAL);
 CREATE INDEX IF NOT EXISTS scalars_name ON scalars(section, name);
 CREATE TABLE IF NOT EXISTS tags(version_id TEXT NOT NULL, tag TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS complete(id TEXT PRIMARY KEY);
 CREATE INDEX IF NOT EXISTS tags_tag ON tags(tag);
 """
 _SEARCH_HEAD = (
@@ -235,6 +236,31 @@ class Index:
         )
         return None if row is None else list(json.loads(row[0]))
 
+    # -- versions known to have all their data here (a cache, like the rest) -----------
+    def complete_ids(self) -> set[str]:
+        """Versions whose objects were all found here by an earlier pull (see pull.py)."""
+        return {r[0] for r in self._run(lambda c: c.execute("SELECT id FROM complete").fetchall())}
+
+    def mark_complete(self, ids: Iterable[str]) -> None:
+        """Record versions whose objects are all here, so no-op pulls skip their manifests."""
+        rows = [(i,) for i in ids]
+
+        def work(conn: sqlite3.Connection) -> None:
+            with conn:
+                conn.executemany("INSERT OR IGNORE INTO complete(id) VALUES (?)", rows)
+
+        if rows:
+            self._run(work)
+
+    def clear_complete(self) -> None:
+        """Forget every completeness mark (after objects were deleted: fsck --repair)."""
+
+        def work(conn: sqlite3.Connection) -> None:
+            with conn:
+                conn.execute("DELETE FROM complete")
+
+        self._run(work)
+
     def notebook_graph(self, notebook_id: str) -> dict[str, tuple[str, list[str]]]:
         """``{version id: (created, parents)}`` of every indexed version of a notebook: the
         whole history graph in one query, so listings walk it without reading manifests."""
@@ -253,14 +279,14 @@ class Index:
         """
         if not starts:
             return set()
-        seeds = ",".join("(?)" for _ in starts)
         query = (
-            f"WITH RECURSIVE anc(id) AS (VALUES {seeds} "  # noqa: S608 - placeholders only
+            "WITH RECURSIVE anc(id) AS (SELECT value FROM json_each(?) "
             "UNION SELECT j.value FROM anc JOIN versions v ON v.id = anc.id, "
             "json_each(v.parents) j) "
             "SELECT anc.id FROM anc JOIN versions v ON v.id = anc.id"
         )
-        rows = self._run(lambda c: c.execute(query, list(starts)).fetchall())
+        seeds = json.dumps(list(starts))
+        rows = self._run(lambda c: c.execute(query, (seeds,)).fetchall())
         return {r[0] for r in rows}
 
     def notebook_ids_for_path(self, notebook_path: str) -> list[str]:
