@@ -7,12 +7,12 @@ not modified; the version holds the executed copy with its outputs.
 
 from __future__ import annotations
 
-import json
 import os
 import tempfile
 from pathlib import Path
 from typing import Any
 
+from . import protocol
 from .errors import NbVersionError, NotFound, Unprocessable
 
 RESULT_PREFIX = "NBVERSION-RESULT "
@@ -56,11 +56,9 @@ def execute_and_save(
             nbformat.write(nb, f)
             executed = f.name
         try:
-            args = json.dumps([str(notebook), message, executed])
+            request = protocol.SaveRequest(str(notebook), message, source=executed)
             probe = nbformat.v4.new_code_cell(
-                "import json as _j, nbversion.kernel.remote as _r\n"
-                f"print({RESULT_PREFIX!r} + _r.save(*_j.loads({args!r})))\n"
-                "del _j, _r"
+                f"print({RESULT_PREFIX!r} + {protocol.expression(request)})"
             )
             nb.cells.append(probe)  # nbclient keeps executed cells in the notebook
             try:
@@ -72,7 +70,7 @@ def execute_and_save(
     text = "".join(o.get("text", "") for o in probe.outputs if o.get("output_type") == "stream")
     for line in text.splitlines():
         if line.startswith(RESULT_PREFIX):
-            answer = json.loads(line[len(RESULT_PREFIX) :])
+            answer = protocol.decode_reply(line[len(RESULT_PREFIX) :])
             if not answer["ok"]:
                 raise NbVersionError(answer["message"])
             return answer["result"]  # type: ignore[no-any-return]

@@ -1,24 +1,25 @@
 """Entry points the server calls inside the user's kernel (via a silent execute request).
 
-Each function takes plain arguments and returns a JSON string, so the server can read the
-answer from ``user_expressions`` without leaving any name in the user's namespace. Progress
-is printed as ``NBVERSION-PROGRESS {json}`` lines on stdout, which belong to the silent
-request and so never show in the notebook; the server turns them into job progress.
+The server sends one typed request (:mod:`nbversion.protocol`) to :func:`handle`, which
+answers a JSON reply, read from ``user_expressions`` without leaving any name in the
+user's namespace. Progress is printed as protocol progress lines on stdout, which belong to
+the silent request and so never show in the notebook; the server turns them into job
+progress.
 """
 
 from __future__ import annotations
 
-import json
 import sys
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from .. import protocol
 from ..errors import NbVersionError
+from ..protocol import cancel_marker
 from ..store.refs import UNDO_BRANCH
 from .session import KernelSession
 
-PROGRESS_PREFIX = "NBVERSION-PROGRESS "
 #: the server's saves and restores come from the Versions panel, which saved the file first
 SAVED_FIRST = "the Versions panel saved the notebook to its file first"
 
@@ -43,29 +44,39 @@ def _session(notebook: str) -> KernelSession:
 
 
 def _progress(done: int, total: int, name: str) -> None:
-    sys.stdout.write(
-        PROGRESS_PREFIX + json.dumps({"done": done, "total": total, "item": name}) + "\n"
-    )
+    sys.stdout.write(protocol.progress_line(done, total, name))
     sys.stdout.flush()
 
 
 def _answer(work: Any) -> str:
     try:
-        return json.dumps({"ok": True, "result": work()})
+        return protocol.encode_reply({"ok": True, "result": work()})
     except NbVersionError as err:
-        return json.dumps(
-            {
-                "ok": False,
-                "error": type(err).__name__,
-                "status": err.http_status,
-                "message": str(err),
-            }
+        return protocol.encode_reply(
+            {"ok": False, "error": type(err).__name__, "status": err.http_status,
+             "message": str(err)}
+        )  # fmt: skip
+
+
+def handle(text: str) -> str:
+    """The one entry point the server calls: decode a typed request, run it, answer."""
+    try:
+        request = protocol.decode_request(text)
+    except protocol.ProtocolError as err:
+        return protocol.encode_reply(
+            {"ok": False, "error": "ProtocolError", "status": 400, "message": str(err)}
         )
+    if isinstance(request, protocol.SaveRequest):
+        return save(request.notebook, request.message, request.source, request.job_id)
+    if isinstance(request, protocol.StatusRequest):
+        return status(request.notebook)
+    if isinstance(request, protocol.PreviewRestoreRequest):
+        return preview_restore(request.notebook, request.ref, request.names)
+    return restore(request.notebook, request.ref, request.names, request.trust_it,
+                   request.job_id, request.undo_message)  # fmt: skip
 
 
-def cancel_marker(store_dir: Path, job_id: str) -> Path:
-    """File the server creates when a job is cancelled or timed out before the kernel ran it."""
-    return store_dir / "tmp" / f"cancelled-{job_id}"
+__all__ = ["cancel_marker", "handle"]
 
 
 def _check_cancelled(sess: KernelSession, job_id: str | None) -> None:

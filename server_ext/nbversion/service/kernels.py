@@ -1,24 +1,24 @@
 """Talk to the user's kernel through the server's kernel manager (silent execute requests).
 
-The request runs ``nbversion.kernel.remote.<func>(...)`` and reads its JSON answer from
-``user_expressions``: no name lands in the user's namespace, the execution count does not
-move, and outputs (progress lines) belong to our request only, so they never show in the
-notebook. A busy kernel queues the request behind the running cell.
+A typed request (:mod:`nbversion.protocol`) is handed to ``nbversion.kernel.remote.handle``
+and its JSON reply is read from ``user_expressions``: no name lands in the user's
+namespace, the execution count does not move, and outputs (progress lines) belong to our
+request only, so they never show in the notebook. A busy kernel queues the request behind
+the running cell.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 from collections.abc import Callable
 from typing import Any
 
 from jupyter_client.session import Session
 
+from .. import protocol
 from ..errors import NbVersionError, Unprocessable
 
-PROGRESS_PREFIX = "NBVERSION-PROGRESS "
 _ANSWER = "__nbversion_answer__"
 
 
@@ -39,17 +39,6 @@ class RemoteError(NbVersionError):
         super().__init__(message)
         self.http_status = status
         self.reason = reason
-
-
-def call_expression(func: str, *args: Any) -> str:
-    """A user expression that calls ``nbversion.kernel.remote.func(*args)`` in the kernel
-    (evaluated by a silent execute: no cell, no history, no output)."""
-    payload = json.dumps(list(args))
-    expr = (
-        "__import__('nbversion.kernel.remote', fromlist=['remote'])."
-        f"{func}(*__import__('json').loads({payload!r}))"
-    )
-    return expr
 
 
 def own_session(km: Any) -> Session:
@@ -76,13 +65,13 @@ async def kernel_state(kernel_manager: Any, kernel_id: str) -> str:
 async def call(
     kernel_manager: Any,
     kernel_id: str,
-    func: str,
-    *args: Any,
+    request: protocol.Request,
+    *,
     timeout: float,
     on_progress: Callable[[int, int, str], None] | None = None,
     on_started: Callable[[], None] | None = None,
 ) -> Any:
-    """Run ``remote.func(*args)`` in the kernel and return its result (or raise its error)."""
+    """Run ``request`` in the kernel and return its result (or raise its error)."""
     if await kernel_state(kernel_manager, kernel_id) == "dead":
         raise KernelUnavailable(f"kernel {kernel_id} is not running")
     km = kernel_manager.get_kernel(kernel_id)
@@ -91,7 +80,7 @@ async def call(
     try:
         # no wait_for_ready: its kernel_info request would queue behind a busy cell too;
         # the shell socket queues our request until the kernel reads it.
-        expr = call_expression(func, *args)
+        expr = protocol.expression(request)
         msg_id = client.execute(
             "", silent=True, store_history=False, user_expressions={_ANSWER: expr}
         )
@@ -122,9 +111,8 @@ async def call(
                         on_started()
                 elif msg["msg_type"] == "stream" and on_progress is not None:
                     for line in msg["content"]["text"].splitlines():
-                        if line.startswith(PROGRESS_PREFIX):
-                            p = json.loads(line[len(PROGRESS_PREFIX) :])
-                            on_progress(int(p["done"]), int(p["total"]), str(p["item"]))
+                        if (step := protocol.parse_progress(line)) is not None:
+                            on_progress(*step)
     finally:
         client.stop_channels()
     content = reply["content"]
@@ -139,10 +127,14 @@ async def call(
             hint = " (is nbversion installed in the kernel's environment?)"
         raise KernelUnavailable(f"{answer.get('ename')}: {answer.get('evalue')}{hint}")
     raw = answer["data"]["text/plain"]
-    data = json.loads(_unrepr(raw))
+    try:
+        data = protocol.decode_reply(_unrepr(raw))
+    except protocol.ProtocolError as err:
+        raise KernelUnavailable(f"the kernel's answer is not understood: {err}") from None
     if not data.get("ok"):
-        raise RemoteError(int(data["status"]), str(data["error"]), str(data["message"]))
-    return data["result"]
+        status = data.get("status", 500)
+        raise RemoteError(int(status), str(data.get("error")), str(data.get("message")))
+    return data.get("result")
 
 
 async def kernel_status(kernel_manager: Any, kernel_id: str | None, notebook: str) -> Any:
@@ -154,7 +146,7 @@ async def kernel_status(kernel_manager: Any, kernel_id: str | None, notebook: st
     if state != "idle":
         return {"state": state}
     try:
-        answer = await call(kernel_manager, kernel_id, "status", notebook, timeout=5)
+        answer = await call(kernel_manager, kernel_id, protocol.StatusRequest(notebook), timeout=5)
     except NbVersionError as err:
         return {"state": state, "error": str(err)}
     return {"state": state, **answer}

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from .. import trust
+from .. import protocol, trust
 from ..diff import DiffOptions
 from ..errors import Conflict, InvalidInput, NotFound
 from ..notebook_snapshot import notebook_snapshot
@@ -261,8 +261,8 @@ class VersionService:
             def started() -> None:
                 job.state, job.detail = "running", "capturing kernel state"
 
-            result = await self._call(job, kid, "save", str(full), message, None, job.id,
-                                      on_started=started)  # fmt: skip
+            request = protocol.SaveRequest(str(full), message, job_id=job.id)
+            result = await self._call(job, kid, request, on_started=started)
             await self._store(self._refresh_index)
             row = listing.summary_dict(result["version"], result["id"])
             return {"id": result["id"], "version": row, "variables_captured": True,
@@ -324,12 +324,16 @@ class VersionService:
                         )
                     out["variables"] = None
                 else:
+                    request: protocol.Request
                     if preview:
-                        args: list[Any] = ["preview_restore", str(full), version["id"], variables]
+                        request = protocol.PreviewRestoreRequest(
+                            str(full), version["id"], variables
+                        )
                     else:
-                        args = ["restore", str(full), version["id"], variables, trust_it, job.id]
-                        args.append(undo)
-                    out["variables"] = await self._call(job, kid, *args)
+                        request = protocol.RestoreRequest(
+                            str(full), version["id"], variables, trust_it, job.id, undo
+                        )
+                    out["variables"] = await self._call(job, kid, request)
                     out["undo"] = (out["variables"] or {}).pop("undo", None)
             if undo and not preview and "undo" not in out:  # no kernel involved: cells only
                 before = await self._store(self._save_notebook_only, full, undo, UNDO_BRANCH)
@@ -346,14 +350,13 @@ class VersionService:
         self,
         job: Job,
         kid: str,
-        func: str,
-        *args: Any,
+        request: protocol.Request,
         on_started: Callable[[], None] | None = None,
     ) -> Any:
-        """Run a remote function for a job; a timeout leaves a marker so it never runs late."""
+        """Run a kernel request for a job; a timeout leaves a marker so it never runs late."""
         try:
             return await kernels.call(
-                self.kernel_manager, kid, func, *args, timeout=self.config.kernel_timeout,
+                self.kernel_manager, kid, request, timeout=self.config.kernel_timeout,
                 on_progress=job.progress, on_started=on_started,
             )  # fmt: skip
         except (kernels.KernelTimeout, asyncio.CancelledError):
@@ -361,7 +364,7 @@ class VersionService:
             raise
 
     def _mark_cancelled(self, job_id: str) -> None:
-        from ..kernel.remote import cancel_marker
+        from ..protocol import cancel_marker
 
         marker = cancel_marker(self._open(create=True).store_dir, job_id)
         marker.parent.mkdir(parents=True, exist_ok=True)
