@@ -13,6 +13,7 @@ from nbversion.capture import decode, encode
 from nbversion.kernel import snapshot, tracking
 from nbversion.store.objects import ObjectStore
 
+pytestmark = pytest.mark.filterwarnings("ignore:Animation was deleted without rendering")
 mpl = pytest.importorskip("matplotlib")
 mpl.use("agg")
 import matplotlib.pyplot as plt  # noqa: E402
