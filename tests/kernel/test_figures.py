@@ -13,7 +13,6 @@ from nbversion.capture import decode, encode
 from nbversion.kernel import snapshot, tracking
 from nbversion.store.objects import ObjectStore
 
-pytestmark = pytest.mark.filterwarnings("ignore:Animation was deleted without rendering")
 mpl = pytest.importorskip("matplotlib")
 mpl.use("agg")
 import matplotlib.pyplot as plt  # noqa: E402
@@ -39,6 +38,7 @@ def _plots() -> dict[str, Any]:
     im = axes[1, 1].imshow(np.eye(4))
     cbar = fig.colorbar(im, ax=axes[1, 1])
     ani = animation.FuncAnimation(fig, lambda i: line.set_ydata([i, 0]), frames=np.arange(5))
+    ani._draw_was_started = True  # never drawn in a test: no warning when it is collected
     plt.close(fig)
     return {"fig": fig, "axes": axes, "ax": ax, "line": line, "cbar": cbar, "ani": ani}
 
