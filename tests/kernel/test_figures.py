@@ -38,7 +38,7 @@ def _plots() -> dict[str, Any]:
     im = axes[1, 1].imshow(np.eye(4))
     cbar = fig.colorbar(im, ax=axes[1, 1])
     ani = animation.FuncAnimation(fig, lambda i: line.set_ydata([i, 0]), frames=np.arange(5))
-    ani._draw_was_started = True  # never drawn in a test: no warning when it is collected
+    ani._draw_was_started = True  # type: ignore[attr-defined]  # never drawn: no warning
     plt.close(fig)
     return {"fig": fig, "axes": axes, "ax": ax, "line": line, "cbar": cbar, "ani": ani}
 
