@@ -9,6 +9,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from . import versioning
 from .errors import InvalidInput, NbVersionError, NotFound
 from .meta import __version__
 
@@ -62,7 +63,7 @@ def cmd_save(args: argparse.Namespace) -> int:
     if args.execute:
         return _save_executed(args)
     with _repo(args) as repo:
-        m = repo.save_notebook_file(args.notebook, args.message, branch=args.branch)
+        m = versioning.save_notebook_file(repo, args.notebook, args.message, branch=args.branch)
         _emit(args, _summary(m), f"[{m.branch} {m.id[:12]}] {m.message}")
     return 0
 

@@ -172,7 +172,7 @@ def cmd_trust(args: argparse.Namespace) -> int:
 
 
 def cmd_join(args: argparse.Namespace) -> int:
-    from .remote import join
+    from .versioning import join
 
     with _repo(args) as repo:
         m = join(repo, args.notebook, args.ref, branch=args.branch, message=args.message)

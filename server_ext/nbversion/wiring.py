@@ -34,7 +34,10 @@ def _team_sign(repo: Any, manifest: Manifest) -> None:
     """Sign every version made here with this user's key, so teammates who trust the key
     load it without a prompt (see :mod:`.teamtrust`)."""
     from .teamtrust import sign_version
+    from .trust import is_trusted
 
+    if len(manifest.parents) > 1 and not is_trusted(repo.store_dir, manifest.parents[0]):
+        return  # a join keeping an untrusted head's state: never vouch for it
     sign_version(repo.store_dir, manifest.id, manifest.author, manifest.created)
 
 

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 import tomllib
 
-from nbversion import remote, trust
+from nbversion import remote, trust, versioning
 from nbversion.capture import UntrustedPickle
 from nbversion.cli import main
 from nbversion.errors import Conflict, NbVersionError, NotFound
@@ -206,10 +206,10 @@ def test_join_after_fetch_first_keeps_both_histories(
     assert joined.parents == [bob_new, alice_new]
     assert joined.variables == bob.versions.read(bob_new).variables  # bob's state kept
     remote.push(bob, spec)
-    assert remote.join(bob, "analysis.ipynb", "origin/main") is None  # nothing left to join
+    assert versioning.join(bob, "analysis.ipynb", "origin/main") is None  # nothing left to join
     # alice is behind now: joining fast-forwards her branch, no new version
     remote.pull(project, remote.get_remote(project.store_dir, "origin"))
-    assert remote.join(project, "analysis.ipynb", "origin/main") is None
+    assert versioning.join(project, "analysis.ipynb", "origin/main") is None
     assert project.refs.get(nb, HEADS, "main") == joined.id
 
 

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from nbversion import remote
+from nbversion import remote, versioning
 from nbversion.errors import Conflict
 from nbversion.remote.transfer import ancestry
 from nbversion.store import Repository
@@ -102,7 +102,7 @@ def test_simultaneous_pushes_lose_no_version(
         spec = remote.get_remote(repo.store_dir, "origin")
         for _ in range(20):
             remote.pull(repo, spec)
-            remote.join(repo, "analysis.ipynb", "origin/main")
+            versioning.join(repo, "analysis.ipynb", "origin/main")
             try:
                 remote.push(repo, spec)
                 return

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .. import trust
+from .. import trust, versioning
 from ..capture import probe_environment
 from ..errors import Conflict, NotFound, Unprocessable
 from ..notebook_snapshot import notebook_snapshot
@@ -299,7 +299,8 @@ class KernelSession:
                 self.live.settle(origin, asked.rid is not None)
                 raw = with_notebook_id(edited, nid) if edited is not None else raw
             notebook_oid = repo.objects.put_bytes(raw)
-            manifest = repo.save(
+            manifest = versioning.commit(
+                repo,
                 nid,
                 rel,
                 notebook_oid,
@@ -312,29 +313,10 @@ class KernelSession:
                 environment={**probe_environment(str(repo.root)), **origin},
                 skipped=captured.skipped,
             )
-        trust.sign(repo.store_dir, manifest.id)
         if branch is None:
             self.metrics.clear()
-        self._keep_budget(repo)
+        versioning.keep_storage_budget(repo)  # after the write lock: eviction sweeps
         return SaveResult(manifest, captured, time.perf_counter() - started, outcome)
-
-    @staticmethod
-    def _keep_budget(repo: Repository) -> None:
-        """Evict least-recently-used objects that are on the remote when over the budget.
-
-        Costs nothing without a ``max_local_size``; never fails the save (a warning instead).
-        """
-        if repo.config.tiering.budget is None:
-            return
-        from ..tiering import enforce_budget
-
-        try:
-            report = enforce_budget(repo)
-        except Exception as err:  # the version is saved; staying over budget is not fatal
-            print(f"nbversion: could not keep the storage budget: {err}", file=sys.stderr)
-            return
-        for warning in report.warnings if report is not None else []:
-            print(f"nbversion: {warning}", file=sys.stderr)
 
     # -- saving in the background -----------------------------------------------------
     def save_in_background(self, message: str = "") -> bool:

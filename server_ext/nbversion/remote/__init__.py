@@ -16,7 +16,6 @@ from .config import (
     remove_remote,
     write_gitignore,
 )
-from .merge import join
 from .pull import PullResult, clone, pull
 from .push import PushResult, push
 from .transfer import Progress, ProgressEvent
@@ -36,7 +35,6 @@ __all__ = [
     "export_bundle",
     "get_remote",
     "import_bundle",
-    "join",
     "list_remotes",
     "pull",
     "push",

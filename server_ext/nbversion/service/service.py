@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from .. import protocol, trust
+from .. import protocol, trust, versioning
 from ..diff import DiffOptions
 from ..errors import Conflict, InvalidInput, NotFound
 from ..notebook_snapshot import notebook_snapshot
@@ -277,11 +277,7 @@ class VersionService(SharingOps):
 
     def _save_notebook_only(self, full: Path, message: str, branch: str | None = None) -> Manifest:
         repo = self._open(create=True)
-        raw, nid, rel = notebook_snapshot(repo, full)
-        oid = repo.objects.put_bytes(raw)
-        manifest = repo.save(nid, rel, oid, message, branch=branch)
-        trust.sign(repo.store_dir, manifest.id)
-        return manifest
+        return versioning.save_notebook_snapshot(repo, full, message, branch=branch)
 
     def _refresh_index(self) -> None:
         self._open().sync_index()

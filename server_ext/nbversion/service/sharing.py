@@ -95,12 +95,13 @@ def _open(root: Path) -> Repository:
 
 
 def join_tracking(repo: Repository, notebook_id: str, remote: str, branch: str) -> dict[str, Any]:
-    """After "fetch first": make ``REMOTE/branch`` an ancestor of ``branch`` (see remote.join).
+    """After "fetch first": make ``REMOTE/branch`` an ancestor of ``branch`` (see
+    :func:`nbversion.versioning.join`).
 
     The joining version keeps the branch head's state, so it is signed when that head is
     trusted (as a save would be); it never launders trust in a version nobody trusted.
     """
-    from ..remote import join
+    from ..versioning import join
 
     tracking = f"{get_remote(repo.store_dir, remote).name}/{branch}"
     if repo.refs.get(notebook_id, HEADS, tracking) is None:
