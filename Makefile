@@ -15,7 +15,7 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 PYTEST_ARGS ?=
 
 .PHONY: help setup lab test lint format test-py test-ui test-faults test-fidelity bench bench-quick \
-	check-extension chromium clean test-compat
+	check-extension chromium clean test-compat test-hub
 
 help:
 	@echo "make lab         set up and launch JupyterLab on examples/ with nbversion"
@@ -26,6 +26,7 @@ help:
 	@echo "make test-faults long fault-injection trials"
 	@echo "make test-fidelity every notebook of tests/fidelity: save per cell, restore, compare"
 	@echo "make test-compat the wheel on JupyterLab 4.0 and on numpy 1.26 + pandas 2.2"
+	@echo "make test-hub    a real JupyterHub, three users, one shared S3 bucket (docs/deploy.md)"
 
 $(STAMPS):
 	@mkdir -p $(STAMPS)
@@ -94,6 +95,21 @@ test: lint check-extension test-py test-ui
 # trips). Installing the wheel must not change their versions. See docs/development.md.
 test-compat: setup chromium
 	bash .ci/test-compat.sh
+
+# A real JupyterHub on loopback (configurable-http-proxy, three users on
+# SimpleLocalProcessSpawner, one SeaweedFS bucket as the team's remote): REST through the
+# proxy and a real browser through the hub's login page. See docs/deploy.md.
+HUB_NODE := $(VENV)/hub-node
+CHP := $(HUB_NODE)/node_modules/.bin/configurable-http-proxy
+
+$(STAMPS)/hub: $(STAMPS)/install
+	$(BIN)/python -m pip install -q "jupyterhub>=5,<7" websocket-client
+	@mkdir -p $(HUB_NODE)
+	npm install --silent --no-audit --no-fund --prefix $(HUB_NODE) "configurable-http-proxy@^5"
+	@touch $@
+
+test-hub: setup chromium $(STAMPS)/hub
+	NBV_CHP=$(CURDIR)/$(CHP) $(BIN)/pytest tests/hub -p no:cacheprovider $(PYTEST_ARGS)
 
 test-faults: setup
 	$(BIN)/pytest tests/reliability tests -m slow $(PYTEST_ARGS)

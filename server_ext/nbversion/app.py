@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
 from pathlib import Path
+from typing import Any
 
 from jupyter_server.extension.application import ExtensionApp
-from traitlets import Bool, Float, Int, Unicode
+from traitlets import Bool, Float, Int, Unicode, default
 
 from .meta import __version__
 from .server.handlers import route_table
@@ -79,6 +82,44 @@ class NbVersionApp(ExtensionApp):
         help="Diffs that may run at once, each in its own worker process; more wait.",
     )
 
+    remote_url = Unicode(
+        config=True,
+        help=(
+            "A remote every project of this server starts with (a hub sets it once for all "
+            "users, see docs/deploy.md): added as `remote_name` when the project has no remote "
+            "of that name (the store is created at start-up if needed). Default: the "
+            "NBVERSION_REMOTE_URL environment variable; empty: none."
+        ),
+    )
+
+    remote_endpoint_url = Unicode(
+        config=True,
+        help="S3 endpoint of `remote_url`. Default: NBVERSION_REMOTE_ENDPOINT_URL.",
+    )
+
+    remote_name = Unicode("origin", config=True, help="Name under which `remote_url` is added.")
+
+    fetch_interval = Float(
+        config=True,
+        help=(
+            "Seconds between background pulls of `remote_url` (teammates' versions appear as "
+            "origin/<branch> without a manual pull); 0: never. Default: "
+            "NBVERSION_FETCH_INTERVAL, else 0."
+        ),
+    )
+
+    @default("remote_url")
+    def _remote_url_default(self) -> str:
+        return os.environ.get("NBVERSION_REMOTE_URL", "")
+
+    @default("remote_endpoint_url")
+    def _remote_endpoint_default(self) -> str:
+        return os.environ.get("NBVERSION_REMOTE_ENDPOINT_URL", "")
+
+    @default("fetch_interval")
+    def _fetch_interval_default(self) -> float:
+        return float(os.environ.get("NBVERSION_FETCH_INTERVAL", "0") or 0)
+
     def initialize_settings(self) -> None:
         """Resolve the store root once and share it with every handler."""
         assert self.serverapp is not None, "initialize_settings runs after the server is linked"
@@ -103,6 +144,13 @@ class NbVersionApp(ExtensionApp):
                 ),
             ),
         )
+        if self.remote_url:
+            from .service.deploy import ensure_remote
+
+            ensure_remote(
+                Path(self.settings["nbversion_root"]), self.remote_name, self.remote_url,
+                self.remote_endpoint_url, self.log,
+            )  # fmt: skip
         if self.autoload_kernel_extension:
             from .server import autoload
 
@@ -111,8 +159,21 @@ class NbVersionApp(ExtensionApp):
                 self.serverapp.kernel_manager, self.settings["nbversion_root"], self.log, extra
             )
 
+    async def _start_jupyter_server_extension(self, serverapp: Any) -> None:
+        """Start the background fetch of the deployment's remote (``fetch_interval``)."""
+        if self.remote_url and self.fetch_interval > 0:
+            from .service.deploy import fetch_loop
+
+            service = self.settings["nbversion_service"]
+            self._fetcher = asyncio.ensure_future(
+                fetch_loop(lambda: service.pull(self.remote_name), self.fetch_interval, self.log)
+            )
+
     async def stop_extension(self) -> None:
         """Close the store cleanly when the server stops."""
+        fetcher = getattr(self, "_fetcher", None)
+        if fetcher is not None:
+            fetcher.cancel()
         service = self.settings.get("nbversion_service")
         if service is not None:
             service.close()

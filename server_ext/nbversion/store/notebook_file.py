@@ -74,7 +74,13 @@ def read_notebook(
 
 @functools.lru_cache(maxsize=8)
 def default_author(cwd: str = ".") -> tuple[str, str]:
-    """(name, email) from git config if available, else the login name."""
+    """(name, email): on a JupyterHub the hub user (``JUPYTERHUB_USER``, which the hub sets
+    for each user's server and its kernels; e-mail from ``NBVERSION_AUTHOR_EMAIL``, else
+    none: an image's shared git config would name someone else), otherwise git config if
+    available, else the login name."""
+    hub_user = os.environ.get("JUPYTERHUB_USER")
+    if hub_user:
+        return hub_user, os.environ.get("NBVERSION_AUTHOR_EMAIL", "")
 
     def git(key: str) -> str:
         try:
