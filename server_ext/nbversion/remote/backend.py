@@ -149,6 +149,19 @@ class RemoteStore:
         """Every object id on the remote (one listing)."""
         return {p.replace("/", "") for p in self._find("objects") if _OID.match(p.replace("/", ""))}
 
+    def object_sizes(self) -> dict[str, int]:
+        """``{oid: stored size}`` of every object here (one recursive listing)."""
+        try:
+            found = self.fs.find(self._p("objects"), detail=True)
+        except FileNotFoundError:
+            return {}
+        out: dict[str, int] = {}
+        for path, info in found.items():
+            oid = "".join(str(path).rstrip("/").split("/")[-2:])
+            if _OID.match(oid) and info.get("type", "file") == "file":
+                out[oid] = int(info.get("size") or 0)
+        return out
+
     def has_object(self, oid: str) -> bool:
         """True when the object exists on the remote (one request)."""
         return bool(self.fs.exists(self._p("objects", oid[:2], oid[2:])))

@@ -17,8 +17,8 @@ from ..store import Repository
 from ..store.fsutil import append_line, atomic_write
 from ..store.manifest import Manifest
 from ..store.refs import HEADS, TAGS
-from .backend import RemoteStore
 from .config import RemoteSpec, add_remote
+from .remotes import Remote, open_remote
 from .team import fetch_team
 from .transfer import (
     Progress,
@@ -43,7 +43,7 @@ class PullResult:
 
 
 def _fetch_manifests(
-    repo: Repository, remote: RemoteStore, heads: list[str]
+    repo: Repository, remote: Remote, heads: list[str]
 ) -> dict[str, tuple[bytes, Manifest]]:
     """Verified manifests reachable from ``heads`` that are not local yet."""
     out: dict[str, tuple[bytes, Manifest]] = {}
@@ -62,7 +62,7 @@ def _fetch_manifests(
 
 
 def _fetch_objects(
-    repo: Repository, remote: RemoteStore, oids: list[str], progress: Progress | None
+    repo: Repository, remote: Remote, oids: list[str], progress: Progress | None
 ) -> tuple[int, int]:
     """Fetch the objects (and their chunks) not yet local; returns (count, bytes)."""
 
@@ -83,7 +83,7 @@ def _fetch_objects(
 
 def pull(repo: Repository, spec: RemoteSpec, *, progress: Progress | None = None) -> PullResult:
     """Fetch every remote branch and tag into ``REMOTE/name`` remote-tracking refs."""
-    remote = RemoteStore(spec)
+    remote = open_remote(spec)
     remote.check_initialized()
     refs = remote.refs()
     # a writer from its first "is it here?" check to its last ref (docs/store.md): a gc
@@ -94,7 +94,7 @@ def pull(repo: Repository, spec: RemoteSpec, *, progress: Progress | None = None
 
 def _pull_into(
     repo: Repository,
-    remote: RemoteStore,
+    remote: Remote,
     spec: RemoteSpec,
     refs: dict[tuple[str, str, str], str],
     progress: Progress | None,

@@ -15,8 +15,8 @@ from ..store import Repository
 from ..store.manifest import Manifest
 from ..store.refs import HEADS, TAGS
 from ..teamtrust import TEAM_DIR
-from .backend import RemoteStore
 from .config import RemoteSpec, list_remotes
+from .remotes import Remote, open_remote
 from .team import send_team
 from .transfer import (
     Progress,
@@ -92,7 +92,7 @@ def push(
     progress: Progress | None = None,
 ) -> PushResult:
     """Push branches and tags (all, one notebook's, or one branch) to a remote."""
-    remote = RemoteStore(spec)
+    remote = open_remote(spec)
     remote.ensure_initialized()
     refs = _select_refs(repo, notebook, branch)
     result = PushResult()
@@ -170,7 +170,7 @@ def track_pushed(repo: Repository, remote: str, result: PushResult) -> dict[str,
 
 def _move_ref(
     repo: Repository,
-    remote: RemoteStore,
+    remote: Remote,
     nb: str,
     kind: str,
     name: str,

@@ -13,13 +13,13 @@ from collections.abc import Iterable
 
 from ..store import Repository
 from ..teamtrust import TEAM_DIR, accept_team_file, team_files_for
-from .backend import RemoteStore
+from .remotes import Remote
 
 #: Largest team file read from a remote (keys are ~200 bytes, signatures 128).
 MAX_TEAM_FILE = 4096
 
 
-def send_team(repo: Repository, remote: RemoteStore, version_ids: Iterable[str]) -> int:
+def send_team(repo: Repository, remote: Remote, version_ids: Iterable[str]) -> int:
     """Upload the team files a teammate needs to trust these versions; returns the count."""
     present = set(remote.find(TEAM_DIR))
     sent = 0
@@ -31,7 +31,7 @@ def send_team(repo: Repository, remote: RemoteStore, version_ids: Iterable[str])
     return sent
 
 
-def fetch_team(repo: Repository, remote: RemoteStore, skipped: list[str]) -> int:
+def fetch_team(repo: Repository, remote: Remote, skipped: list[str]) -> int:
     """Bring the remote's keys, revocations and signatures of local versions; returns the
     number stored. Malformed files are named in ``skipped``."""
     stored = 0

@@ -25,8 +25,8 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from ..errors import NbVersionError
-from ..remote.backend import RemoteStore
 from ..remote.config import RemoteSpec, get_remote
+from ..remote.remotes import Remote, open_remote
 from ..remote.transfer import verify_object
 from ..store import Manifest, Repository
 from ..store.config import parse_duration
@@ -83,19 +83,9 @@ class EvictReport:
         return asdict(self)
 
 
-def remote_sizes(remote: RemoteStore) -> dict[str, int]:
+def remote_sizes(remote: Remote) -> dict[str, int]:
     """``{oid: stored size}`` of every object on the remote (one recursive listing)."""
-    base = remote.root + "/objects"
-    try:
-        found = remote.fs.find(base, detail=True)
-    except FileNotFoundError:
-        return {}
-    out: dict[str, int] = {}
-    for path, info in found.items():
-        oid = "".join(str(path).rstrip("/").split("/")[-2:])
-        if _OID.match(oid) and info.get("type", "file") == "file":
-            out[oid] = int(info.get("size") or 0)
-    return out
+    return remote.object_sizes()
 
 
 def _describe(cat: Catalog, wanted: set[str]) -> dict[str, str]:
@@ -112,7 +102,7 @@ def _select(
     repo: Repository,
     cat: Catalog,
     candidates: list[str],
-    remote: RemoteStore,
+    remote: Remote,
     report: EvictReport,
     *,
     verify: bool,
@@ -142,7 +132,7 @@ def _select(
     return chosen
 
 
-def _verified(remote: RemoteStore, oid: str, size: int) -> bool:
+def _verified(remote: Remote, oid: str, size: int) -> bool:
     """Download the remote copy and rehash it (``--verify``)."""
     try:
         raw = remote.get_object(oid)
@@ -191,9 +181,9 @@ def _apply(
     report.local_after = report.local_before - report.bytes_freed
 
 
-def _open_remote(repo: Repository, name: str | None) -> RemoteStore:
+def _open_remote(repo: Repository, name: str | None) -> Remote:
     spec: RemoteSpec = get_remote(repo.store_dir, name or repo.config.tiering.remote or None)
-    return RemoteStore(spec)
+    return open_remote(spec)
 
 
 def evict(

@@ -16,8 +16,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..errors import NotFound
-from ..remote.backend import RemoteStore
 from ..remote.config import RemoteSpec
+from ..remote.remotes import Remote, open_remote
 from ..remote.transfer import Progress, ProgressEvent, run_parallel, verify_object
 from ..store.fsutil import atomic_write
 from . import records
@@ -74,7 +74,7 @@ class RemoteFetcher:
         self._lock = threading.Lock()
         self._records: dict[str, Evicted] = {}
         self._stamp: tuple[int, int] | None = None
-        self._remotes: dict[tuple[str, str, str], RemoteStore] = {}
+        self._remotes: dict[tuple[str, str, str], Remote] = {}
 
     # -- the record --------------------------------------------------------------------
     def _reload(self) -> None:
@@ -100,12 +100,12 @@ class RemoteFetcher:
         return self.record(oid) is not None
 
     # -- fetching ----------------------------------------------------------------------
-    def _remote(self, rec: Evicted) -> RemoteStore:
+    def _remote(self, rec: Evicted) -> Remote:
         key = (rec.remote, rec.url, rec.endpoint_url)
         with self._lock:
             if key not in self._remotes:
                 spec = RemoteSpec(rec.remote, rec.url, rec.endpoint_url)
-                self._remotes[key] = RemoteStore(spec)
+                self._remotes[key] = open_remote(spec)
             return self._remotes[key]
 
     def _path(self, oid: str) -> Path:
