@@ -114,3 +114,53 @@ def test_notebook_restores_exactly(
         km.shutdown_kernel(now=True)
     out.problems = problems
     assert not problems, "\n".join(problems)
+
+
+def _outputs(k: Kernel, path: Path) -> list[str]:
+    """What each cell printed and displayed (text), in order."""
+    shown = []
+    for code in cells(path):
+        res = k.check(code, timeout=300)
+        shown.append(res.stdout + "".join(d.get("text/plain", "") for d in res.data))
+    return shown
+
+
+def _kernel(cwd: Path, env: dict[str, str], autosave: bool) -> Kernel:
+    km, kc = start_new_kernel(kernel_name="python3", cwd=str(cwd), env=env)
+    k = Kernel(km, kc)
+    if autosave:
+        k.check("%load_ext nbversion")
+        k.check(f"import nbversion; nbversion.set_notebook({str(cwd / 'analysis.ipynb')!r})")
+        k.check("del nbversion")
+        k.check("%version autosave on")
+    return k
+
+
+def _close(k: Kernel) -> None:
+    k.kc.stop_channels()
+    k.km.shutdown_kernel(now=True)
+
+
+OUTPUT_CHECK = SELECTED if ALL else [p for p in SELECTED if p.stem == "python_idioms"]
+
+
+@pytest.mark.parametrize("path", OUTPUT_CHECK, ids=[p.stem for p in OUTPUT_CHECK])
+def test_outputs_are_the_same_with_autosave(
+    path: Path, project: Path, kernel_env: dict[str, str]
+) -> None:
+    """Saving never perturbs results: every cell whose output is the same in two plain runs
+    (no nbversion) prints the same with a version saved after every cell."""
+    runs = []
+    for autosave in (False, False, True):
+        k = _kernel(project, kernel_env, autosave)
+        try:
+            runs.append(_outputs(k, path))
+        finally:
+            _close(k)
+    plain, again, saved = runs
+    changed = [
+        f"cell {i}: {plain[i][:80]!r} -> {saved[i][:80]!r}"
+        for i in range(len(plain))
+        if plain[i] == again[i] and saved[i] != plain[i]
+    ]
+    assert not changed, "\n".join(changed)
