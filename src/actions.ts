@@ -16,7 +16,7 @@ import { IPanelActions } from './components/types';
 import { VersionsModel } from './model';
 import { NbVersionAPIError } from './request';
 import { notifyError, Restorer, shortId, UNDO_BRANCH } from './restore';
-import { ITransferResult } from './tokens';
+import { CommandIDs, ITransferResult } from './tokens';
 
 const plural = (n: number, word: string): string =>
   `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -207,6 +207,8 @@ export function createActions(
         await model.deleteRef('branches', name);
         Notification.info(`Deleted branch ${name}.`, { autoClose: 4000 });
       }),
+
+    openRuns: () => void app.commands.execute(CommandIDs.openRuns),
 
     compare: () =>
       guarded(async () => {

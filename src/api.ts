@@ -31,8 +31,11 @@ function post(body: unknown): RequestInit {
   return { method: 'POST', body: JSON.stringify(body) };
 }
 
-export function getStatus(): Promise<IServerStatus> {
-  return requestAPI<IServerStatus>('status');
+/** The server's status; with `path`, also that notebook's kernel (`kernel`). */
+export function getStatus(path?: string): Promise<IServerStatus> {
+  return requestAPI<IServerStatus>(
+    path ? `status?${query({ path })}` : 'status'
+  );
 }
 
 export function listVersions(

@@ -8,6 +8,7 @@ import { CommandToolbarButton } from '@jupyterlab/ui-components';
 import { DisposableDelegate } from '@lumino/disposable';
 
 import { nbversionIcon } from './icons';
+import { openRuns } from './runsview';
 import { CommandIDs, IVersionsUI } from './tokens';
 
 export function registerCommands(
@@ -50,6 +51,20 @@ export function registerCommands(
     execute: () => ui.actions.compare()
   });
 
+  commands.addCommand(CommandIDs.openRuns, {
+    label: 'Open Runs',
+    caption:
+      'Open the Runs tab: every version of the notebook with its params and metrics',
+    icon: nbversionIcon,
+    isEnabled: () => ui.model.path !== null,
+    execute: () => {
+      const path = ui.model.path;
+      if (path) {
+        openRuns(app, ui, path);
+      }
+    }
+  });
+
   if (palette) {
     const category = 'Versions';
     for (const command of [
@@ -57,7 +72,8 @@ export function registerCommands(
       CommandIDs.refreshStatus,
       CommandIDs.save,
       CommandIDs.undoRestore,
-      CommandIDs.compare
+      CommandIDs.compare,
+      CommandIDs.openRuns
     ]) {
       palette.addItem({ command, category });
     }

@@ -15,7 +15,7 @@ import { registerCommands } from './commands';
 import { VersionsModel } from './model';
 import { VersionsPanel } from './panel';
 import { Restorer } from './restore';
-import { BranchStatus } from './statusbar';
+import { BranchStatus, HoldsStatus } from './statusbar';
 import { INbVersionSettings, IVersionsUI, PLUGIN_ID } from './tokens';
 
 const DEFAULTS: INbVersionSettings = {
@@ -70,6 +70,7 @@ const panelPlugin: JupyterFrontEndPlugin<IVersionsUI> = {
       if (notebook !== model.notebook?.content) {
         return;
       }
+      model.holds.refreshKernelSoon();
       if (cell.model.sharedModel.getSource().includes('%version')) {
         void model.refresh();
       } else if (settings.autoSave) {
@@ -163,6 +164,13 @@ const statusBarPlugin: JupyterFrontEndPlugin<void> = {
       item: new BranchStatus(ui.model, ui.open),
       align: 'left',
       rank: 5,
+      isActive: () => ui.model.path !== null,
+      activeStateChanged: ui.model.changed
+    });
+    statusBar.registerStatusItem('nbversion:holds', {
+      item: new HoldsStatus(ui.model, ui.open),
+      align: 'left',
+      rank: 6,
       isActive: () => ui.model.path !== null,
       activeStateChanged: ui.model.changed
     });

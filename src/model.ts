@@ -3,6 +3,7 @@ import { UUID } from '@lumino/coreutils';
 import { ISignal, Signal } from '@lumino/signaling';
 
 import * as api from './api';
+import { HoldsModel } from './holds';
 import {
   IAuthor,
   IGitState,
@@ -47,6 +48,13 @@ const EMPTY_REFS: IRefs = { branches: {}, tags: {}, current_branch: 'main' };
  * Methods throw NbVersionAPIError; callers turn them into notifications.
  */
 export class VersionsModel {
+  /** Which version the kernel and the notebook hold ("kernel holds" indicator). */
+  readonly holds = new HoldsModel();
+
+  constructor() {
+    this.holds.changed.connect(() => this._changed.emit());
+  }
+
   /** Emitted on any state change. */
   get changed(): ISignal<this, void> {
     return this._changed;
@@ -156,6 +164,7 @@ export class VersionsModel {
     }
     this._notebook?.context.pathChanged.disconnect(this._onPathChanged, this);
     this._notebook = panel;
+    this.holds.setPanel(panel);
     panel?.context.pathChanged.connect(this._onPathChanged, this);
     this._reset();
     void this.refresh();
@@ -376,6 +385,8 @@ export class VersionsModel {
         this.kernelId,
         onProgress
       );
+      this.holds.noteNotebook(result.id, 'saved');
+      void this.holds.refreshKernel();
       await this.refresh();
       return result;
     });

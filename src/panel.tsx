@@ -3,6 +3,7 @@ import * as React from 'react';
 
 import { BranchBar } from './components/BranchBar';
 import { HistoryList } from './components/HistoryList';
+import { HoldsIndicator } from './components/HoldsIndicator';
 import { MetricsPlot } from './components/MetricsPlot';
 import { SaveBar } from './components/SaveBar';
 import { SharingSection } from './components/SharingSection';
@@ -60,7 +61,29 @@ export class VersionsPanel extends ReactWidget {
                 {model.path ?? 'no notebook'}
                 {model.path ? ` · ${model.total}` : ''}
               </span>
+              <button
+                type="button"
+                className="jp-Button jp-mod-styled jp-mod-accept jp-nbversion-openruns"
+                aria-label="Open runs"
+                title="Open the Runs tab: every version with its params and metrics, compare and chart"
+                disabled={!model.path}
+                onClick={() => actions.openRuns()}
+              >
+                Runs
+              </button>
             </header>
+            {model.path && (
+              <UseSignal signal={model.holds.changed}>
+                {() => (
+                  <HoldsIndicator
+                    kernel={model.holds.kernel}
+                    notebook={model.holds.notebook}
+                    hasKernel={!!model.kernelId}
+                    find={id => model.version(id)}
+                  />
+                )}
+              </UseSignal>
+            )}
             <SaveBar
               enabled={!!model.path}
               running={model.running}

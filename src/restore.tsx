@@ -207,6 +207,7 @@ export class Restorer {
       );
     });
     this._applyNotebook(result);
+    this._held(id, mode !== 'variables');
     if (result.undo) {
       this._undo.push({
         path,
@@ -262,6 +263,7 @@ export class Restorer {
     );
     this._undo.splice(index, 1);
     this._applyNotebook(result);
+    this._held(undo.undoId, undo.notebook);
     await this._model.refresh();
     const left = this.undoDepth;
     Notification.info(
@@ -269,6 +271,14 @@ export class Restorer {
         (left ? ` (${left} more to undo).` : '.'),
       { autoClose: 4000 }
     );
+  }
+
+  /** The notebook (when restored) now holds `id`; ask the kernel what it holds. */
+  private _held(id: string, notebook: boolean): void {
+    if (notebook) {
+      this._model.holds.noteNotebook(id, 'restored');
+    }
+    void this._model.holds.refreshKernel();
   }
 
   private _applyNotebook(result: IRestoreResult): void {

@@ -13,6 +13,7 @@ export namespace CommandIDs {
   export const refresh = 'nbversion:refresh';
   export const undoRestore = 'nbversion:undo-restore';
   export const compare = 'nbversion:compare';
+  export const openRuns = 'nbversion:open-runs';
 }
 
 /** `GET /nbversion/api/status` response body. */
@@ -27,6 +28,17 @@ export interface IServerStatus {
   store_exists: boolean;
   /** Who saves here (git config, else the login name): other authors are badged. */
   user?: IAuthor;
+  /** With `?path=`: the notebook's kernel (null: none), e.g. what it holds. */
+  kernel?: { state: string; loaded?: boolean; holds?: IHeld | null } | null;
+}
+
+/** The version a kernel was last saved as or restored from (`kernel.holds`). */
+export interface IHeld {
+  id: string;
+  how: 'saved' | 'restored';
+  at: string;
+  /** A cell touched its variables since. */
+  changed: boolean;
 }
 
 /** How a restore is applied by default. */

@@ -10,6 +10,8 @@ export interface IPanelActions {
   switchBranch(name: string): void;
   deleteBranch(name: string): void;
   compare(): void;
+  /** Open the Runs tab of the notebook (every version as a table, compare, chart). */
+  openRuns(): void;
   /** Push the current branch to a remote; a "fetch first" refusal offers a pull. */
   push(remote: string): void;
   /** Fetch a remote's versions as `REMOTE/branch` refs. */

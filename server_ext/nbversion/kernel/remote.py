@@ -129,6 +129,7 @@ def status(notebook: str) -> str:
             "autosave": sess.autosave,
             "last_error": sess.last_error,
             "in_flight": len(sess._jobs),
+            "holds": sess.holds(),  # the version it was last saved as / restored from
         }
 
     return _answer(work)

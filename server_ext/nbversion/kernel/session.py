@@ -29,7 +29,7 @@ from ..errors import Conflict, NotFound, Unprocessable
 from ..notebook_snapshot import notebook_snapshot
 from ..store import Repository
 from ..store.fsutil import atomic_write
-from ..store.manifest import Manifest
+from ..store.manifest import Manifest, utc_now
 from ..store.refs import UNDO_BRANCH
 from . import autolog, background, datafiles, snapshot, tracking
 from .datafiles import capture_data_files, tracked_roots
@@ -102,6 +102,8 @@ class KernelSession:
     #: result files of reaped saves that a child still in flight may read
     _spent: list[Path] = field(default_factory=list)
     _warm: bool = False
+    #: the version this kernel was last saved as or restored from (see :meth:`holds`)
+    _held: dict[str, Any] | None = None
 
     def __post_init__(self) -> None:
         events = getattr(self.shell, "events", None)
@@ -110,6 +112,21 @@ class KernelSession:
         self.live.register(self.shell)
 
     # -- where am I ----------------------------------------------------------------------
+    def hold(self, vid: str, how: str) -> None:
+        """Note that the kernel now holds version ``vid`` (``saved`` or ``restored``)."""
+        t = self.tracker
+        self._held = {"id": vid, "how": how, "at": utc_now(),
+                      "pending": frozenset(t.pending), "unknown": t.unknown}  # fmt: skip
+
+    def holds(self) -> dict[str, Any] | None:
+        """Which version the kernel was last saved as or restored from, and whether a cell
+        has touched its variables since (names noted by change tracking)."""
+        if self._held is None:
+            return None
+        h, t = self._held, self.tracker
+        changed = bool(t.pending - h["pending"]) or (t.unknown and not h["unknown"])
+        return {"id": h["id"], "how": h["how"], "at": h["at"], "changed": changed}
+
     def notebook(self) -> Path:
         """The notebook this kernel runs: set explicitly, by JupyterLab, or by env."""
         if self.notebook_path is not None:
@@ -228,6 +245,7 @@ class KernelSession:
         self._log_save(result, result.seconds, background=False)
         if branch is None:
             self.last_error = None
+            self.hold(result.manifest.id, "saved")
         return result
 
     def failed(self, kind: str, err: BaseException | str) -> None:
@@ -424,6 +442,7 @@ class KernelSession:
             self.tracker.commit(summary["version"], ids, outcome)
         self._log(summary, blocked, background=True)
         self.last_error = None
+        self.hold(summary["version"], "saved")
 
     def poll_background(self) -> None:
         """Take in finished background saves' results without blocking (oldest first)."""
@@ -557,6 +576,7 @@ class KernelSession:
         if files:
             result.files = datafiles.restore_files(repo, manifest.data_files)
         written = self.write_restored_notebook(manifest) if notebook else None
+        self.hold(manifest.id, "restored")
         return manifest, result, written
 
     def _known_fingerprints(self, head: Manifest | None) -> dict[str, str]:
