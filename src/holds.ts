@@ -4,11 +4,12 @@
  * (`GET status?path=` → `kernel.holds`); the notebook's from this page's own saves and
  * restores and the editor's content changes.
  */
+import { Notification } from '@jupyterlab/apputils';
 import { NotebookPanel } from '@jupyterlab/notebook';
 import { ISignal, Signal } from '@lumino/signaling';
 
 import * as api from './api';
-import { IHeld } from './tokens';
+import { IHeld, ISaveFailure } from './tokens';
 
 /** What the notebook in the editor holds. */
 export interface INotebookHeld {
@@ -82,6 +83,7 @@ export class HoldsModel {
       }
       const held = status.kernel?.holds ?? null;
       this._kernel = held;
+      this._reportFailure(status.kernel?.last_error ?? null);
       // a save from a cell (or auto-save) stores the notebook as shown here: it holds it
       const nb = this._notebook;
       if (
@@ -111,6 +113,27 @@ export class HoldsModel {
     Signal.clearData(this);
   }
 
+  /** A failed auto-save must never pass unnoticed: one notification per failure. */
+  private _reportFailure(failure: ISaveFailure | null): void {
+    this._failure = failure;
+    if (!failure || failure.at === this._reported) {
+      return;
+    }
+    this._reported = failure.at;
+    const what = failure.kind === 'autosave' ? 'Auto-save' : 'Saving a version';
+    const times =
+      failure.failures > 1 ? ` (${failure.failures} times in a row)` : '';
+    Notification.error(
+      `${what} failed${times}: ${failure.message}. No version was recorded for that cell.`,
+      { autoClose: false }
+    );
+  }
+
+  /** The last save that failed since one worked (null: all good). */
+  get failure(): ISaveFailure | null {
+    return this._failure;
+  }
+
   private _onKernel(): void {
     this.refreshKernelSoon(1000); // a new kernel holds nothing yet
   }
@@ -131,5 +154,7 @@ export class HoldsModel {
   private _quietUntil = 0;
   private _timer: ReturnType<typeof setTimeout> | null = null;
   private _ticket = 0;
+  private _failure: ISaveFailure | null = null;
+  private _reported = '';
   private _changed = new Signal<this, void>(this);
 }

@@ -80,6 +80,7 @@ export class VersionsPanel extends ReactWidget {
                     notebook={model.holds.notebook}
                     hasKernel={!!model.kernelId}
                     find={id => model.version(id)}
+                    failure={model.holds.failure}
                   />
                 )}
               </UseSignal>

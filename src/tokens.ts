@@ -29,7 +29,23 @@ export interface IServerStatus {
   /** Who saves here (git config, else the login name): other authors are badged. */
   user?: IAuthor;
   /** With `?path=`: the notebook's kernel (null: none), e.g. what it holds. */
-  kernel?: { state: string; loaded?: boolean; holds?: IHeld | null } | null;
+  kernel?: {
+    state: string;
+    loaded?: boolean;
+    holds?: IHeld | null;
+    /** The last save that failed since one worked (null: all good). */
+    last_error?: ISaveFailure | null;
+  } | null;
+}
+
+/** A failed save as the kernel records it (`kernel.last_error`). */
+export interface ISaveFailure {
+  /** "save" (an explicit save) or "autosave" (after a cell). */
+  kind: string;
+  message: string;
+  at: string;
+  /** Failures in a row. */
+  failures: number;
 }
 
 /** The version a kernel was last saved as or restored from (`kernel.holds`). */

@@ -45,3 +45,29 @@ def test_autosave_after_every_cell(page: Page, lab: Lab, autosave_on: None) -> N
     expect(auto).to_have_count(2, timeout=10_000)
     # silent: the setting's code left no trace in the notebook
     expect(page.locator(".jp-OutputArea-output")).to_have_count(0)
+
+
+def test_a_failed_autosave_is_shown(page: Page, lab: Lab, autosave_on: None) -> None:
+    """A save that fails after a cell is never silent: a notification, and a line in the
+    sidebar's header until a save works again."""
+    write_notebook(
+        lab,
+        "autosave-fails.ipynb",
+        [
+            "import nbversion.store.repository as _r\n"
+            "from nbversion.errors import StoreError\n"
+            "def _broken(*a, **k):\n"
+            "    raise StoreError('no space left on device (simulated)')\n"
+            "_r.Repository.save = _broken",
+            "a = 1",
+        ],
+    )
+    panel = open_notebook(page, lab, "autosave-fails.ipynb")
+    run_cell(page, 0)
+    run_cell(page, 1)
+    toast = page.locator(".Toastify__toast").filter(has_text="failed")
+    expect(toast.first).to_be_visible(timeout=60_000)
+    expect(toast.first).to_contain_text("no space left on device (simulated)")
+    line = panel.locator("[data-holds=failure]")
+    expect(line).to_be_visible(timeout=30_000)
+    expect(line).to_contain_text("failed")

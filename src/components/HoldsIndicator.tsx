@@ -1,7 +1,7 @@
 import * as React from 'react';
 
 import { INotebookHeld } from '../holds';
-import { IHeld, IVersionSummary } from '../tokens';
+import { IHeld, ISaveFailure, IVersionSummary } from '../tokens';
 
 /** "v 1a2b3c4d5e “message”" for a held version. */
 function name(
@@ -31,6 +31,8 @@ export interface IHoldsProps {
   /** Whether the notebook has a running kernel. */
   hasKernel: boolean;
   find(id: string): IVersionSummary | undefined;
+  /** The last save that failed since one worked: shown until a save works again. */
+  failure?: ISaveFailure | null;
 }
 
 /** Which version the kernel and the notebook hold, and whether they changed since. */
@@ -61,6 +63,19 @@ export function HoldsIndicator(props: IHoldsProps): JSX.Element {
           {text as string}
         </div>
       ))}
+      {props.failure && (
+        <div
+          className="jp-nbversion-holds-line jp-nbversion-holds-failure"
+          data-holds="failure"
+          role="alert"
+          title={props.failure.message}
+        >
+          {props.failure.kind === 'autosave' ? 'Auto-save' : 'Last save'} failed
+          {props.failure.failures > 1
+            ? ` ${props.failure.failures}×`
+            : ''}: {props.failure.message}
+        </div>
+      )}
     </div>
   );
 }
