@@ -102,5 +102,38 @@ def w3(quick: bool) -> Workload:
                     ["net", "losses"])  # fmt: skip
 
 
+def many_setup(n: int) -> str:
+    """A cell making ``n`` small top-level variables (half dicts, half lists) and 3 arrays."""
+    half = n // 2
+    return (
+        "import numpy as np\n"
+        f"for i in range({half}):\n"
+        "    globals()[f'd{i}'] = {'id': i, 'name': f'item{i}', 'tags': [i % 7, i % 11]}\n"
+        f"for i in range({half}):\n"
+        "    globals()[f'l{i}'] = [i, i * 2, f'x{i}']\n"
+        "rng = np.random.default_rng(2)\n"
+        "a1 = rng.random(100_000)\na2 = rng.random(100_000)\na3 = np.arange(1000)"
+    )
+
+
+def w4(quick: bool, n: int = 10_000) -> Workload:
+    """Many small *top-level* variables, made through ``globals()`` (every cell a full pass)."""
+    cells = [
+        many_setup(n),
+        "d5['tags'].append(99)",
+        "for i in range(0, 100):\n    globals()[f'l{i}'] = [i, -i]",
+        "total = sum(len(globals()[f'd{i}']['tags']) for i in range(100))",
+        "a1[:10] = 0.0",
+        "extra = {f'opt{i}': i for i in range(50)}",
+        "for i in range(100, 200):\n    globals()[f'd{i}']['name'] = 'renamed'",
+        "s = a2.sum()",
+        "del extra",
+        "l7.append(1)",
+        "d9['id'] = -9",
+    ]
+    return Workload("W4", f"{n:,} small top-level variables via globals()", cells,
+                    ["d5", "l7", "d9", "a1"])  # fmt: skip
+
+
 def all_workloads(quick: bool) -> list[Workload]:
-    return [w1(quick), w2(quick), w3(quick)]
+    return [w1(quick), w2(quick), w3(quick), w4(quick)]

@@ -49,10 +49,10 @@ def wait_saves(k: Kernel) -> str:
             return err
 
 
-def _comparable(m: dict[str, Any]) -> dict[str, Any]:
+def _comparable(m: dict[str, Any], project: Path) -> dict[str, Any]:
     """Variable records; notebook-defined classes included: the kernel gives them their
     cloudpickle tracker id before forking, so every save pickles them the same."""
-    return records(m)
+    return records(m, project)
 
 
 def _auto_versions(project: Path) -> list[dict[str, Any]]:
@@ -86,7 +86,7 @@ def test_pipelined_saves_keep_every_version_in_order(nbk: Kernel, project: Path)
     assert silent(nbk, f"{SESSION}.save_log[-1]['encoded']") == ["big", "lst", "n"]
     nbk.check("%version autosave off")
     nbk.check("%version save --verify -m verify")
-    assert _comparable(last) == _comparable(head_manifest(project))
+    assert _comparable(last, project) == _comparable(head_manifest(project), project)
     # each version holds the state after its own cell
     for k, v in enumerate(chain, start=1):
         nbk.check(f"%version restore {v['id']}")
@@ -119,6 +119,6 @@ def test_a_dead_child_makes_the_next_save_a_full_pass(nbk: Kernel, project: Path
     assert set(silent(nbk, f"{SESSION}.save_log[-1]['encoded']")) >= {"big", "lst", "n", "bomb"}
     nbk.check("%version autosave off")
     nbk.check("%version save --verify -m verify")
-    assert _comparable(last) == _comparable(head_manifest(project))
+    assert _comparable(last, project) == _comparable(head_manifest(project), project)
     nbk.check(f"%version restore {_auto_versions(project)[-1]['id']}")
     assert silent(nbk, "[n, lst, big[0]['i'], type(bomb).__name__]") == [3, [3], 1, "Bomb"]

@@ -219,13 +219,13 @@ def test_kernel_restore_adopts_records_and_later_saves_stay_exact(nbk: Any, proj
     assert "df" not in silent(nbk, f"{SESSION}.save_log[-1]['encoded']")
     tracked = head_manifest(project)
     nbk.check("%version save --verify -m verify")
-    assert records(tracked) == records(head_manifest(project))
+    assert records(tracked, project) == records(head_manifest(project), project)
     # editing the restored frame in place is seen, and stored versions stay as they were
     nbk.check("df.loc[0, 'f3'] = 42.0\ndf.iloc[1, 2] = -1.0")
     nbk.check("%version save -m edited")
     edited = head_manifest(project)
     nbk.check("%version save --verify -m verify2")
-    assert records(edited) == records(head_manifest(project))
+    assert records(edited, project) == records(head_manifest(project), project)
     nbk.check(f"%version restore {v1}")
     assert silent(nbk, digest) == d1
     assert silent(nbk, "float(df.loc[0, 'f3'])") != 42.0

@@ -15,6 +15,7 @@ from ..capture import UnknownKind, UntrustedPickle, decode
 from ..capture.errors import MalformedValue
 from ..capture.pickle_kind import resolving
 from ..capture.registry import serializer_for
+from ..store.packs import RecordReader
 from .common import dict_diff
 from .frames import frame_stats, frame_values
 from .models import load_torch_weights, model_stats, sklearn_values, torch_values
@@ -84,11 +85,11 @@ class Loader:
             if self.trusted.get(version):
                 why = "pickled values are not loaded here (load_pickles is off)"
             raise NoDetail(why)
-        objects = self.repo.objects
-        buffers = [objects.get_buffer(b) for b in rec.get("buffers", [])]
+        reader = RecordReader(self.repo.objects)
+        buffers = reader.buffers(rec)
         if kind == "torch-module":  # weights only, from safetensors: the skeleton stays shut
             return load_torch_weights(buffers)
-        header = objects.get_json(rec["oid"])
+        header = reader.header(rec)
         try:
             with resolving(lambda name: self._reference(m, name)):
                 return decode(header["kind"], header["meta"], buffers, allow_untrusted=trusted)
@@ -161,6 +162,21 @@ def changed_detail(
     return detail
 
 
+def _same_content(va: dict[str, Any], vb: dict[str, Any], loader: Loader) -> bool:
+    """Whether two records hold the same encoding (small values: wherever their packs are)."""
+    if va.get("oid") == vb.get("oid") and va.get("pack") == vb.get("pack"):
+        return True
+    if "pack" not in va and "pack" not in vb:
+        return False
+    if loader.repo is None:  # no store to read: the equal fingerprints decide
+        return True
+    reader = RecordReader(loader.repo.objects)
+    try:
+        return reader.content_ids(va) == reader.content_ids(vb)
+    except Exception:  # a missing or damaged pack: report the variable as changed
+        return False
+
+
 def variables_diff(a: Manifest, b: Manifest, loader: Loader) -> dict[str, Any]:
     """``{added, removed, changed, unchanged}``; see docs/diff.schema.json."""
     out: dict[str, Any] = {"added": [], "removed": [], "changed": [], "unchanged": []}
@@ -187,7 +203,7 @@ def variables_diff(a: Manifest, b: Manifest, loader: Loader) -> dict[str, Any]:
                 }
             )
         elif va is not None and vb is not None:
-            if va.get("fingerprint") == vb.get("fingerprint") and va.get("oid") == vb.get("oid"):
+            if va.get("fingerprint") == vb.get("fingerprint") and _same_content(va, vb, loader):
                 out["unchanged"].append(name)
                 continue
             out["changed"].append(

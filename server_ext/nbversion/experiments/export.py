@@ -21,6 +21,7 @@ from typing import Any
 from ..errors import InvalidInput
 from ..store import Repository
 from ..store.manifest import Manifest
+from ..store.packs import RecordReader
 from .loading import load_variable, variable_record
 from .metrics import is_torch_module
 
@@ -31,18 +32,19 @@ def _write_model(repo: Repository, m: Manifest, name: str, out: Path) -> tuple[d
     """Write the model file(s); returns the model section of ``model.json`` (and the
     loaded object when it had to be decoded, else None)."""
     rec = variable_record(m, name)
-    header = repo.objects.get_json(rec["oid"])
+    reader = RecordReader(repo.objects)
+    header = reader.header(rec)
     kind, meta = header["kind"], header["meta"]
     stats = rec.get("stats") or {}
     info: dict[str, Any] = {"variable": name, "class": rec.get("type"), "kind": kind}
     if kind == "sklearn" and meta.get("format") == "skops":
-        data = b"".join(bytes(repo.objects.get_buffer(b)) for b in rec["buffers"])
+        data = b"".join(bytes(b) for b in reader.buffers(rec))
         (out / "model.skops").write_bytes(data)
         info.update(format="skops", file="model.skops", params=stats.get("params", {}),
                     untrusted_types=meta.get("untrusted_types", []))  # fmt: skip
         return info, None
     if kind == "torch-module":
-        data = b"".join(bytes(repo.objects.get_buffer(b)) for b in rec["buffers"][1:])
+        data = b"".join(bytes(b) for b in reader.buffers(rec)[1:])
         (out / "model.safetensors").write_bytes(data)
         _architecture(out, stats)
         info.update(format="safetensors", file="model.safetensors", architecture=stats)

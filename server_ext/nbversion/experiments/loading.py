@@ -18,6 +18,7 @@ from ..capture.pickle_kind import resolving
 from ..errors import NotFound
 from ..store import Repository
 from ..store.manifest import Manifest
+from ..store.packs import RecordReader
 
 
 def variable_record(manifest: Manifest, name: str) -> dict[str, Any]:
@@ -33,12 +34,13 @@ def load_variable(repo: Repository, manifest: Manifest, name: str) -> Any:
     """Decode ``name`` from ``manifest`` (references to other saved variables resolve too)."""
     allowed = trust.is_trusted(repo.store_dir, manifest.id)
     cache: dict[str, Any] = {}
+    reader = RecordReader(repo.objects)
 
     def load(var: str) -> Any:
         if var not in cache:
             rec = variable_record(manifest, var)
-            header = repo.objects.get_json(rec["oid"])
-            buffers = [repo.objects.get_buffer(b) for b in rec.get("buffers", [])]
+            header = reader.header(rec)
+            buffers = reader.buffers(rec)
             try:
                 cache[var] = decode(
                     header["kind"], header["meta"], buffers, allow_untrusted=allowed

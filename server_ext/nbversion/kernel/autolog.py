@@ -8,9 +8,11 @@ defaults, as ``<variable>.<param>``. Explicitly logged values always win.
 from __future__ import annotations
 
 import fnmatch
+import functools
 import math
 import numbers
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 DEFAULT_METRIC_PATTERNS: tuple[str, ...] = (
@@ -34,16 +36,20 @@ def _number(value: Any) -> float | int | None:
     return int(value) if isinstance(value, numbers.Integral) else as_float
 
 
+@functools.lru_cache(maxsize=16)
+def _matcher(patterns: tuple[str, ...]) -> Callable[[str], re.Match[str] | None]:
+    """One compiled regex for all the glob ``patterns`` (10,000 names, one match each)."""
+    return re.compile("|".join(f"(?:{fnmatch.translate(p)})" for p in patterns)).match
+
+
 def detect_metrics(
     namespace: Mapping[str, Any], patterns: Sequence[str] = DEFAULT_METRIC_PATTERNS
 ) -> dict[str, float | int]:
     """Numeric scalar variables whose lower-cased name matches one of ``patterns``."""
     found: dict[str, float | int] = {}
+    match = _matcher(tuple(patterns))
     for name, value in namespace.items():
-        if name.startswith("_"):
-            continue
-        lowered = name.lower()
-        if not any(fnmatch.fnmatchcase(lowered, p) for p in patterns):
+        if name.startswith("_") or not match(name.lower()):
             continue
         number = _number(value)
         if number is not None:

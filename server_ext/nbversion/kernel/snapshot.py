@@ -36,8 +36,9 @@ from ..capture import (
 )
 from ..capture.pickle_kind import resolving, shared_objects
 from ..capture.registry import shareable_kinds
+from ..store import packs
 from ..store.objects import ObjectStore
-from . import imports, loadback, sharing
+from . import imports, loadback, reuse, sharing
 from .deferred import deferred_stats, stats_of
 
 #: What a progress callback receives: (bytes done, bytes total, current variable name).
@@ -163,6 +164,7 @@ def _capture(
             fallbacks.setdefault(enc.fallback, []).append(name)
     result.notes += [f"{', '.join(sorted(n))}: {why}" for why, n in fallbacks.items()]
     total = sum(sum(len(b) for b in e.buffers) for _, _, e in encoded if e is not _ALIAS)
+    packer = packs.PackWriter(objects)
     done = 0
     fps = {name: fingerprint(enc) for name, _, enc in encoded if enc is not _ALIAS}
     problems = loadback.problems(
@@ -191,11 +193,7 @@ def _capture(
             result.skipped.append({"name": name, "type": enc.type_name, "reason": problem})
             continue
         else:
-            header = {"kind": enc.kind, "meta": enc.meta}
-            buffers = [objects.put_buffer(b) for b in enc.buffers]
             record: dict[str, Any] = {
-                "oid": objects.put_json(header),
-                "buffers": buffers,
                 "kind": enc.kind,
                 "type": enc.type_name,
                 "summary": enc.summary,
@@ -206,6 +204,12 @@ def _capture(
             }
             if enc.meta.get("refs"):
                 record["refs"] = list(enc.meta["refs"])
+            header = {"kind": enc.kind, "meta": enc.meta}
+            if size + 1024 <= packs.PACK_LIMIT and enc.kind != "pandas":  # restore reuses columns
+                packer.add(record, packs.header_bytes(header), enc.buffers)
+            else:
+                record["oid"] = objects.put_json(header)
+                record["buffers"] = [objects.put_buffer(b) for b in enc.buffers]
             result.variables[name] = record
             result.written.append(name)
             result.bytes_written += size
@@ -213,6 +217,7 @@ def _capture(
         if progress is not None:
             progress(done, total, name)
 
+    packer.flush()
     for name, value, enc in encoded:
         if enc is _ALIAS:
             target = seen[id(value)]
@@ -378,15 +383,16 @@ def restore(
     total = sum(int(variables[n].get("size", 0)) for n in plan["restore"])
     done = 0
     unchanged = set(plan["unchanged"])
+    reader = packs.RecordReader(objects)
 
     def load(name: str) -> Any:
         rec = variables[name]
-        key = rec["oid"] + ":" + ",".join(rec.get("buffers", []))
+        key = rec["oid"] + ":" + ",".join(rec.get("buffers", [])) + str(rec.get("pack", ""))
         if key not in by_oid:
-            header = objects.get_json(rec["oid"])
-            value = _load_reusing(name, rec, header, namespace, live_records, objects)
-            if value is _NOTHING:
-                buffers = [objects.get_buffer(b) for b in rec.get("buffers", [])]
+            header = reader.header(rec)
+            value = reuse.load_reusing(name, rec, header, namespace, live_records, objects)
+            if value is None:
+                buffers = reader.buffers(rec)
                 value = decode(
                     header["kind"], header["meta"], buffers, allow_untrusted=allow_untrusted
                 )
@@ -446,45 +452,6 @@ def restore(
     return result
 
 
-def _load_reusing(
-    name: str,
-    rec: Mapping[str, Any],
-    header: Mapping[str, Any],
-    namespace: MutableMapping[str, Any],
-    live_records: Mapping[str, Mapping[str, Any]],
-    objects: ObjectStore,
-) -> Any:
-    """A DataFrame built from the live one's equal columns plus the others read from the store.
-
-    ``_NOTHING`` when this does not apply (not pandas, the live value's record is unknown,
-    nothing to reuse): the caller decodes the whole value.
-    """
-    live_rec = live_records.get(name)
-    if (
-        header.get("kind") != "pandas"
-        or live_rec is None
-        or live_rec.get("kind") != "pandas"
-        or "alias_of" in live_rec
-        or name not in namespace
-    ):
-        return _NOTHING
-    from ..capture import pandas_kind
-
-    try:
-        live_header = objects.get_json(str(live_rec["oid"]))
-        value = pandas_kind.decode_reusing(
-            header["meta"],
-            list(rec.get("buffers", [])),
-            objects.get_buffer,
-            namespace[name],
-            live_header["meta"],
-            list(live_rec.get("buffers", [])),
-        )
-    except (KeyError, TypeError, ValueError, IndexError):
-        return _NOTHING  # an unexpected layout: the full decode still works
-    return _NOTHING if value is None else value
-
-
 def _mb(n: int) -> str:
     return f"{n / 1e6:.1f} MB"
 
@@ -496,5 +463,3 @@ def _type_name(value: Any) -> str:
 
 #: Marks "same object as an earlier name" while capturing (never stored).
 _ALIAS: Any = object()
-#: "Not loaded that way" (None is a value a variable may hold).
-_NOTHING: Any = object()

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import CorruptObject, NbVersionError, NotFound
 from .manifest import Manifest
+from .packs import RecordReader, is_packed
 from .sweep import in_batches
 
 if TYPE_CHECKING:
@@ -88,6 +89,7 @@ def check(repo: Repository, *, repair: bool = False) -> FsckReport:
     pruned_file = repo.store_dir / "pruned"
     pruned = set(pruned_file.read_text().split()) if pruned_file.exists() else set()
     good_versions: set[str] = set()
+    reader = RecordReader(repo.objects)
     remote_only: set[str] = set()
     for vid in sorted(repo.versions.ids()):
         report.versions_checked += 1
@@ -101,6 +103,9 @@ def check(repo: Repository, *, repair: bool = False) -> FsckReport:
             for problem in _check_object(repo, vid, what, oid, corrupt, remote_only):
                 report.problems.append(problem)
                 report.lost.setdefault(vid, []).append(what)
+        for name, problem in _check_slices(reader, vid, manifest, corrupt, remote_only):
+            report.problems.append(problem)
+            report.lost.setdefault(vid, []).append(f"variable {name}")
         for parent in manifest.parents:
             if parent not in pruned and not repo.versions.has(parent):
                 report.problems.append(
@@ -145,6 +150,34 @@ def _remove_if_corrupt(repo: Repository, oid: str, report: FsckReport) -> None:
             report.removed_objects.append(oid)
     except NotFound:
         pass  # gone meanwhile
+
+
+def _check_slices(
+    reader: RecordReader,
+    vid: str,
+    manifest: Manifest,
+    corrupt: dict[str, str],
+    remote_only: set[str],
+) -> list[tuple[str, Problem]]:
+    """Packed variables whose slices do not fit their pack or whose header is not JSON.
+
+    Packs that are missing, corrupt or on the remote only are reported (or counted) by
+    :func:`_check_object` already.
+    """
+    problems = []
+    for name, rec in sorted(manifest.variables.items()):
+        oid = str(rec.get("oid"))
+        if not is_packed(rec) or oid in corrupt or oid in remote_only:
+            continue
+        if not reader.objects.has(oid):
+            continue
+        try:
+            reader.header(rec)
+        except (CorruptObject, NotFound) as err:
+            why = f"version {vid}: pack slices of variable {name}: {err}"
+            problems.append((name, Problem("corrupt-object", why, version=vid, object=oid)))
+        reader.forget(keep=16)
+    return problems
 
 
 def _check_object(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextvars
 import json
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime, timezone
 from typing import Any
 
@@ -91,9 +91,13 @@ class Manifest:
         """Plain JSON-compatible dict (the schema's shape)."""
         return asdict(self)
 
+    def _shallow(self) -> dict[str, Any]:
+        """The fields as a dict without copying their values (for serializing only)."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
     def to_json(self) -> bytes:
         """Canonical JSON bytes: what is written to ``versions/<id>.json``."""
-        return canonical_json(self.to_dict())
+        return canonical_json(self._shallow())
 
     @property
     def id(self) -> str:
@@ -215,6 +219,6 @@ class Manifest:
         if _parsed.get():
             return  # built from parsed JSON (NaN refused): serializable by construction
         try:
-            canonical_json(self.to_dict())
+            canonical_json(self._shallow())
         except (TypeError, ValueError) as err:
             raise ManifestError(f"invalid manifest: not JSON-serializable ({err})") from None

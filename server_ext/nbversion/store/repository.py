@@ -253,7 +253,7 @@ class Repository:
             )
             missing = [
                 o
-                for o in manifest.object_ids()
+                for o in dict.fromkeys(manifest.object_ids())  # a pack is named by many records
                 if not self.objects.has(o) and not self.objects.is_remote_only(o)
             ]
             if missing:
