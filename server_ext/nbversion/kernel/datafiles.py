@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from ..errors import Forbidden
+from ..errors import Forbidden, NotFound
 from ..store import Repository
 from ..store.names import check_data_path
 
@@ -140,3 +140,17 @@ def restore_files(repo: Repository, wanted: dict[str, dict[str, Any]]) -> list[s
         atomic_write(target, repo.objects.get_buffer(rec["oid"]), mode=mode)
         written.append(rel)
     return written
+
+
+def tracked_paths(repo: Repository, paths: Iterable[str]) -> list[str]:
+    """Project-relative forms of paths to track (relative to the working directory);
+    each must exist and lie inside the project (links out of it are refused)."""
+    added = []
+    for p in paths:
+        full = Path(p).expanduser()
+        if not full.is_absolute():
+            full = Path.cwd() / full
+        if not full.exists():
+            raise NotFound(f"cannot track {p}: no such file or folder")
+        added.append(repo.relpath(full))
+    return added

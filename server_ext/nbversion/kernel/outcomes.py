@@ -1,14 +1,18 @@
-"""What the kernel reports about saves and restores: a failed save's record, and the
-variables a restore holds back until the user trusts the version."""
+"""What the kernel reports about saves and restores: a save's result and log entry, a
+failed save's record, and the variables a restore holds back until the user trusts the
+version."""
 
 from __future__ import annotations
 
 import builtins
+import os
+from dataclasses import dataclass
 from typing import Any
 
 from .. import trust
 from ..errors import NbVersionError
 from ..store.manifest import Manifest, utc_now
+from . import snapshot, tracking
 
 
 def failure(kind: str, err: BaseException | str, before: dict[str, Any] | None) -> dict[str, Any]:
@@ -42,3 +46,28 @@ def held_back(manifest: Manifest, names: list[str] | None, trusted: bool) -> dic
                 f"{manifest.id[:10]} is not trusted here"
             )
     return held
+
+
+def env_size(var: str) -> int | None:
+    """A byte count from the environment (set by the server extension's config), or None."""
+    raw = os.environ.get(var, "").strip()
+    return int(raw) if raw.isdigit() and int(raw) > 0 else None
+
+
+@dataclass
+class SaveResult:
+    """A saved version and what saving it cost."""
+
+    manifest: Manifest
+    capture: snapshot.CaptureResult
+    seconds: float
+    outcome: tracking.Outcome | None = None
+
+
+def save_summary(result: SaveResult) -> dict[str, Any]:
+    """A save's entry in ``save_log``: version id, seconds, names encoded, what was written."""
+    c = result.capture
+    return {
+        "version": result.manifest.id, "seconds": result.seconds, "encoded": list(c.encoded),
+        "written": list(c.written), "bytes_written": c.bytes_written,
+    }  # fmt: skip

@@ -23,28 +23,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .. import trust, versioning
+from .. import versioning
 from ..capture import probe_environment
-from ..errors import Conflict, NotFound, Unprocessable
+from ..errors import NotFound, Unprocessable
 from ..notebook_snapshot import notebook_snapshot
 from ..store import Repository
-from ..store.fsutil import atomic_write
 from ..store.manifest import Manifest, utc_now
-from ..store.refs import UNDO_BRANCH
 from . import autolog, background, datafiles, snapshot, tracking
 from .datafiles import capture_data_files, tracked_roots
 from .imports import ImportScanner
 from .live import LiveLink, Request, with_notebook_id
-from .outcomes import failure, held_back
+from .outcomes import SaveResult, env_size, failure, save_summary
+from .restoring import Restoring
 
 ENV_ROOT = "NBVERSION_ROOT"
 ENV_MAX_SIZE = "NBVERSION_MAX_VARIABLE_SIZE"
-
-
-def _env_size(var: str) -> int | None:
-    """A byte count from the environment (set by the server extension's config), or None."""
-    raw = os.environ.get(var, "").strip()
-    return int(raw) if raw.isdigit() and int(raw) > 0 else None
 
 
 ENV_NOTEBOOK = "NBVERSION_NOTEBOOK"
@@ -52,26 +45,7 @@ ENV_SESSION = "JPY_SESSION_NAME"
 
 
 @dataclass
-class SaveResult:
-    """A saved version and what saving it cost."""
-
-    manifest: Manifest
-    capture: snapshot.CaptureResult
-    seconds: float
-    outcome: tracking.Outcome | None = None
-
-
-def _summary(result: SaveResult) -> dict[str, Any]:
-    """A save's entry in ``save_log``: version id, seconds, names encoded, what was written."""
-    c = result.capture
-    return {
-        "version": result.manifest.id, "seconds": result.seconds, "encoded": list(c.encoded),
-        "written": list(c.written), "bytes_written": c.bytes_written,
-    }  # fmt: skip
-
-
-@dataclass
-class KernelSession:
+class KernelSession(Restoring):
     """Versioning state of one kernel."""
 
     shell: Any
@@ -83,7 +57,7 @@ class KernelSession:
     metric_patterns: tuple[str, ...] = autolog.DEFAULT_METRIC_PATTERNS
     autodetect: bool = True
     autosave: bool = False
-    max_variable_size: int | None = field(default_factory=lambda: _env_size(ENV_MAX_SIZE))
+    max_variable_size: int | None = field(default_factory=lambda: env_size(ENV_MAX_SIZE))
     tracker: tracking.Tracker = field(default_factory=tracking.Tracker)
     #: names the cells' import statements bound (saved as import references)
     imports: ImportScanner = field(default_factory=ImportScanner)
@@ -256,7 +230,7 @@ class KernelSession:
         return {n: id(v) for n, v in self.shell.user_ns.items()}
 
     def _log_save(self, result: SaveResult, blocked: float, *, background: bool) -> None:
-        self._log(_summary(result), blocked, background=background)
+        self._log(save_summary(result), blocked, background=background)
 
     def _log(self, summary: dict[str, Any], blocked: float, *, background: bool) -> None:
         self.save_log.append({**summary, "blocked": blocked, "background": background})
@@ -385,7 +359,7 @@ class KernelSession:
             imported = sorted(set(sys.modules) - before)
             # only what the kernel needs: a whole manifest (its environment listing every
             # installed package) would cost the kernel milliseconds to unpickle
-            return {"summary": _summary(res), "outcome": res.outcome, "imported": imported}
+            return {"summary": save_summary(res), "outcome": res.outcome, "imported": imported}
 
         job = background.start(work, repo.tmp_dir)
         self._jobs.append(job)
@@ -484,148 +458,6 @@ class KernelSession:
             "last_error": self.last_error,
         }
 
-    def restore(
-        self,
-        ref: str,
-        names: Iterable[str] | None = None,
-        *,
-        trust_it: bool = False,
-        notebook: bool = False,
-        progress: snapshot.Progress | None = None,
-        undo_point: bool | str = True,
-        keep: bool = False,
-        files: bool = False,
-        force: bool = False,
-    ) -> tuple[Manifest, snapshot.RestoreResult, Path | None]:
-        """Restore variables (all, or ``names``) in place; optionally write the notebook copy.
-
-        With ``undo_point`` the live state is first saved on the ``nbversion-undo`` branch
-        (only what changed is written), so ``%version restore --undo`` can return to it.
-        ``keep`` leaves variables the version lacks in place; ``files`` also restores the
-        tracked data files, refusing files changed since the last version unless ``force``.
-        """
-        repo = self.repo()
-        manifest = self.get(ref)
-        head = self.head()
-        if files:
-            refused = datafiles.check_restore(repo, manifest.data_files,
-                                              head.data_files if head else {})  # fmt: skip
-            if refused and not force:
-                raise Conflict(
-                    "these tracked files changed since the last version and would be "
-                    f"overwritten: {', '.join(refused)} (save first, or use --force)"
-                )
-        if undo_point:
-            why = (
-                undo_point
-                if isinstance(undo_point, str)
-                else f"before restore of {manifest.id[:10]}"
-            )
-            self.save(why, branch=UNDO_BRANCH)
-        if trust_it:
-            trust.sign(repo.store_dir, manifest.id)
-        allowed = trust.is_trusted(repo.store_dir, manifest.id)
-        names = list(names) if names else None
-        variables, held = manifest.variables, held_back(manifest, names, allowed)
-        if held:  # load the safe formats now; the pickles wait for the user's trust
-            variables = {k: v for k, v in variables.items() if k not in held}
-            names = [n for n in names if n not in held] if names else None
-        live = self._live_records(head)  # the undo point went to another branch
-        was_unknown = self.tracker.unknown
-        was_pending = set(self.tracker.pending)
-        self.tracker.invalidate()  # until it is known what the restore changed
-        ns = self.shell.user_ns
-        result = snapshot.restore(
-            ns,
-            variables,
-            repo.objects,
-            names=list(names) if names is not None else None,
-            allow_untrusted=allowed,
-            skipped_names=[*(s["name"] for s in manifest.skipped), *held],
-            progress=progress,
-            keep_extra=keep,
-            live_records=live,
-        )
-        # What the restore assigned or removed is all that changed, as if a cell had done
-        # it. A value it assigned equals its stored record: the tracker adopts that record,
-        # so the next save (or undo point) neither encodes nor fingerprints it again. Not
-        # when a cell touched the old value since the last save: objects it shared with
-        # other variables may have changed too, and only a pending name makes plan() look.
-        for name in result.restored:
-            rec = manifest.variables[name]
-            if (
-                name in ns
-                and name not in was_pending
-                and rec.get("fingerprint")
-                and "alias_of" not in rec
-                and not rec.get("refs")
-            ):
-                self.tracker.adopt(name, ns[name], rec, id(ns))
-            else:
-                self.tracker.forget(name)
-        for name in result.removed:
-            self.tracker.forget(name)
-        for name, why in held.items():
-            result.failed[name] = why
-        if manifest.notebook_id != self.notebook_id():
-            result.notes.append(
-                f"note: version {manifest.id[:10]} belongs to another notebook "
-                f"({manifest.notebook_path}); its variables were loaded into this kernel"
-            )
-        self.tracker.unknown = was_unknown
-        if files:
-            result.files = datafiles.restore_files(repo, manifest.data_files)
-        written = self.write_restored_notebook(manifest) if notebook else None
-        self.hold(manifest.id, "restored")
-        return manifest, result, written
-
-    def _known_fingerprints(self, head: Manifest | None) -> dict[str, str]:
-        """Fingerprints of live variables that tracking shows untouched since ``head``."""
-        return {n: str(r["fingerprint"]) for n, r in self._live_records(head).items()}
-
-    def _live_records(self, head: Manifest | None) -> dict[str, dict[str, Any]]:
-        """Stored records that live variables are known to equal (tracking: untouched since
-        ``head``, or since a restore assigned them)."""
-        if head is None:
-            return {}
-        ns = self.shell.user_ns
-        pending = self.tracker.take(consume=False)
-        recorded = pending.previous(head.variables)
-        dirty = tracking.plan(ns, list(ns), recorded, pending, head.id)
-        if dirty is None:
-            return {}
-        return {
-            n: r
-            for n, r in recorded.items()
-            if n in ns and n not in dirty and r.get("fingerprint") and "alias_of" not in r
-        }
-
-    def write_restored_notebook(self, manifest: Manifest) -> Path:
-        """Write the version's notebook next to the open one, never over it."""
-        nb_path = self.notebook()
-        target = nb_path.with_name(f"{nb_path.stem}.restored-{manifest.id[:8]}.ipynb")
-        atomic_write(target, self.repo().objects.get_bytes(manifest.notebook))
-        return target
-
-    def checkout(self, ref: str) -> tuple[str | None, Manifest, snapshot.RestoreResult]:
-        """Switch to a branch (restoring its head) or restore a version (detached: no move)."""
-        repo = self.repo()
-        nid = self.notebook_id()
-        branch = ref if ref in repo.branches(nid) else None
-        if branch is not None:
-            repo.checkout(nid, branch)
-        manifest, result, _ = self.restore(ref if branch is None else "HEAD", undo_point=False)
-        return branch, manifest, result
-
-    def undo_restore(self) -> tuple[Manifest, snapshot.RestoreResult]:
-        """Return to the state saved just before the last restore."""
-        try:
-            self.get(UNDO_BRANCH)
-        except NotFound:
-            raise NotFound("nothing to undo: no restore was made from this notebook") from None
-        manifest, result, _ = self.restore(UNDO_BRANCH, undo_point=False)
-        return manifest, result
-
     def pre_run_cell(self, info: Any) -> None:
         """IPython hook: note the names a cell mentions before it runs."""
         self._note(info)
@@ -658,15 +490,6 @@ class KernelSession:
 
     def track(self, paths: Iterable[str]) -> list[str]:
         """Add data files or folders to every following version (stored by content)."""
-        repo = self.repo()
-        added = []
-        for p in paths:
-            full = Path(p).expanduser()
-            if not full.is_absolute():
-                full = Path.cwd() / full
-            if not full.exists():
-                raise NotFound(f"cannot track {p}: no such file or folder")
-            rel = repo.relpath(full)
-            self.tracked.add(rel)
-            added.append(rel)
+        added = datafiles.tracked_paths(self.repo(), paths)
+        self.tracked.update(added)
         return added
