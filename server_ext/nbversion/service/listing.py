@@ -32,8 +32,14 @@ def all_version_ids(
     ``reached_by`` (if given) is filled with the branches whose history holds each version.
     """
     graph = repo.index.notebook_graph(nid)
+    heads = repo.branches(nid)
+    if any(h not in graph for h in heads.values()):
+        # a version another process saved (a kernel's save or undo point, a pull, git)
+        # that this server has not indexed yet: index what is new on disk, then walk
+        repo.sync_index()
+        graph = repo.index.notebook_graph(nid)
     seen: set[str] = set()
-    for branch, head in repo.branches(nid).items():
+    for branch, head in heads.items():
         mine: set[str] = set()
         stack = [head]
         while stack:
