@@ -122,6 +122,12 @@ test-fidelity: setup
 # KISHU_PYTHON: a Python with Kishu installed (it pins old backports: keep it in its own venv)
 bench: setup
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/many_versions.py --versions $(BENCH_VERSIONS)
+
+# a store with many versions: listing, ahead/behind, no-op push/pull, fsck, gc
+BENCH_VERSIONS ?= 100000
+bench-versions: setup
+	$(BIN)/python benchmarks/many_versions.py --versions $(BENCH_VERSIONS)
 
 bench-quick: setup
 	$(BIN)/python benchmarks/run.py --quick --json benchmarks/results/latest-quick.json
