@@ -21,6 +21,7 @@ from nbversion.service.live import deliver, file_bytes
 from nbversion.store import Repository
 
 from .conftest import Kernel, head_manifest
+from .test_performance_paths import SESSION, silent
 
 
 def _open_comm(k: Kernel) -> str:
@@ -157,6 +158,7 @@ def test_autosave_child_waits_for_the_editor(nbk: Kernel, project: Path) -> None
     _open_comm(nbk)
     model = _editor_model(project, "z = 7  # typed before auto-save")
     nbk.check("%version autosave on")
+    silent(nbk, f"{SESSION}.wait_background()")  # its own save done: the next one forks
     status, seen = _run_answering(
         nbk, "z = 7", lambda rid: deliver(project, rid, "analysis.ipynb", model)
     )

@@ -111,6 +111,7 @@ def test_background_save_equals_synchronous_save(nbk: Kernel, project: Path) -> 
     nbk.check("%version autosave on")
     for step in STEPS[:4]:
         nbk.check(step)
+        silent(nbk, f"{SESSION}.wait_background()")  # else back-to-back saves are merged
     assert silent(nbk, f"{SESSION}.background_fallback") is None
     silent(nbk, f"{SESSION}.wait_background()")  # saves are pipelined: some may still run
     assert silent(nbk, f"[s['background'] for s in {SESSION}.save_log][-3:]") == [True] * 3
@@ -138,6 +139,7 @@ def test_falls_back_to_a_synchronous_save_where_fork_is_unsafe(nbk: Kernel, proj
     assert "x" in records(m, project), (m["message"], sorted(records(m, project)), m["skipped"])
     nbk.check("stop.set(); worker.join()")
     nbk.check("import os\nos.environ['NBVERSION_BACKGROUND_SAVE'] = '0'")
+    silent(nbk, f"{SESSION}.wait_background()")  # (a save still running merges the next)
     nbk.check("y = 2")
     assert "NBVERSION_BACKGROUND_SAVE" in silent(nbk, f"{SESSION}.background_fallback")
     assert "y" in records(head_manifest(project), project)

@@ -8,13 +8,24 @@ order; a child that dies makes the next save a full pass, and nothing is lost.
 from __future__ import annotations
 
 import itertools
+import os
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from nbversion.store import Repository
 
 from .conftest import Kernel, head_manifest
 from .test_performance_paths import SESSION, records, silent
+
+
+@pytest.fixture
+def kernel_env(tmp_path: Path) -> dict[str, str]:
+    """Pipelining up to 8 saves (the default, 1, merges saves instead: test_coalesced_saves)."""
+    secret = tmp_path / "secret" / "nbversion-secret"
+    return {**os.environ, "NBVERSION_SECRET_FILE": str(secret), "NBVERSION_BACKGROUND_DEPTH": "8"}
+
 
 #: A small state, and (below) a gate that holds the first save until the test opens it.
 SLOW = "import os, time\nbig = [{'i': i, 's': str(i)} for i in range(1000)]\nlst = []\nn = 0"

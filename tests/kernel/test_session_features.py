@@ -9,6 +9,7 @@ from typing import Any
 from jupyter_client.manager import start_new_kernel
 
 from .conftest import Kernel, head_manifest, value
+from .test_performance_paths import SESSION, silent
 
 
 def test_metrics_and_params_are_detected(nbk: Kernel, project: Path) -> None:
@@ -45,7 +46,10 @@ def test_autosave_saves_after_each_cell_without_changing_outputs(
     plain = [nbk.check(c) for c in cells]
     nbk.check("%version autosave on")
     names_before = value(nbk, "sorted(k for k in globals() if not k.startswith('_'))")
-    with_autosave = [nbk.check(c) for c in cells]
+    with_autosave = []
+    for c in cells:  # with think time: back-to-back cells' saves are merged (coalesce)
+        with_autosave.append(nbk.check(c))
+        silent(nbk, f"{SESSION}.wait_background()")
     assert [r.stdout for r in plain] == [r.stdout for r in with_autosave]
     assert [r.stderr for r in with_autosave] == ["", "", ""]
     nbk.check("%version autosave off")

@@ -33,8 +33,8 @@ from typing import Any
 
 ENV_BACKGROUND = "NBVERSION_BACKGROUND_SAVE"
 ENV_DEPTH = "NBVERSION_BACKGROUND_DEPTH"
-#: Background saves that may be in flight at once (the kernel waits beyond that).
-DEFAULT_DEPTH = 8
+#: Background saves that may be in flight at once (beyond that, saves are merged: .coalesce).
+DEFAULT_DEPTH = 1
 
 
 def max_in_flight() -> int:

@@ -186,7 +186,7 @@ def _save(sess: KernelSession, a: argparse.Namespace) -> None:
         + (f", {len(c.skipped)} not saved" if c.skipped else "")
         + "".join(f". Note: {n}" for n in c.notes)
     )
-    render.show(render.VersionView(res.manifest, note))
+    render.show(render.SavedView(res.manifest, note, c.written))
 
 
 def _log(sess: KernelSession, a: argparse.Namespace) -> None:
@@ -268,11 +268,11 @@ def _restore(sess: KernelSession, a: argparse.Namespace) -> None:
         )  # fmt: skip
     lines = []
     if res.restored:
-        lines.append("restored: " + ", ".join(res.restored))
+        lines.append("restored: " + render.name_list(res.restored, 40))
     if res.unchanged:
-        lines.append("already equal: " + ", ".join(res.unchanged))
+        lines.append("already equal: " + render.name_list(res.unchanged, 40))
     if res.removed:
-        lines.append("removed (not in that version): " + ", ".join(res.removed))
+        lines.append("removed (not in that version): " + render.name_list(res.removed, 40))
     if res.files:
         lines.append("files restored: " + ", ".join(res.files))
     for name, why in res.failed.items():
@@ -303,9 +303,9 @@ def _branch(sess: KernelSession, a: argparse.Namespace) -> None:
 def _checkout(sess: KernelSession, a: argparse.Namespace) -> None:
     branch, m, res = sess.checkout(a.ref)
     where = f"Switched to branch {branch}" if branch else f"Restored version {m.id[:10]}"
-    lines = [f"restored: {', '.join(res.restored)}"] if res.restored else []
+    lines = [f"restored: {render.name_list(res.restored, 40)}"] if res.restored else []
     if res.removed:
-        lines.append("removed: " + ", ".join(res.removed))
+        lines.append("removed: " + render.name_list(res.removed, 40))
     render.show(render.MessageView(f"{where} ({m.message})", lines))
 
 

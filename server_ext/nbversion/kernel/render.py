@@ -176,6 +176,52 @@ class VersionView:
         return "\n".join(parts)
 
 
+class SavedView:
+    """The answer to a save: one line, and a disclosure with what was stored.
+
+    Never a table of every variable: with 10,000 variables that table cost more than the
+    save. ``%version show`` lists them all.
+    """
+
+    LIMIT = 50
+
+    def __init__(self, m: Manifest, note: str, written: Sequence[str]) -> None:
+        self.m, self.note, self.written = m, note, sorted(written)
+
+    def _rows(self) -> list[list[str]]:
+        rows = []
+        for name in self.written[: self.LIMIT]:
+            v = self.m.variables.get(name, {})
+            rows.append(
+                [name, v.get("type", ""), v.get("summary", ""), _size(int(v.get("size", 0)))]
+            )
+        return rows
+
+    def _more(self) -> str:
+        extra = len(self.written) - self.LIMIT
+        more = f"{extra} more; " if extra > 0 else ""
+        return f"{more}%version show {self.m.id[:10]} lists every variable"
+
+    def _repr_html_(self) -> str:
+        parts = [f"<p>{html.escape(self.note)}</p>"]
+        if self.written:
+            table = _table(("variable", "type", "summary", "size"), self._rows(), "nbversion-vars")
+            parts.append(
+                f"<details><summary>stored: {html.escape(name_list(self.written))}</summary>"
+                f"{table}<p>{html.escape(self._more())}</p></details>"
+            )
+        return "\n".join(parts)
+
+    def __repr__(self) -> str:
+        return self.note + (f"\nstored: {name_list(self.written)}" if self.written else "")
+
+
+def name_list(names: Sequence[str], limit: int = 8) -> str:
+    """``a, b, c and 97 more``: a line that stays short with 10,000 names."""
+    shown = ", ".join(names[:limit])
+    return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
+
+
 class MessageView:
     """A short confirmation with optional bullet lines."""
 

@@ -30,6 +30,7 @@ from ..notebook_snapshot import notebook_snapshot
 from ..store import Repository
 from ..store.manifest import Manifest, utc_now
 from . import autolog, background, datafiles, snapshot, tracking
+from .coalesce import Coalescer, follow_earlier
 from .datafiles import capture_data_files, tracked_roots
 from .imports import ImportScanner
 from .live import LiveLink, Request, with_notebook_id
@@ -76,6 +77,8 @@ class KernelSession(Restoring):
     #: result files of reaped saves that a child still in flight may read
     _spent: list[Path] = field(default_factory=list)
     _warm: bool = False
+    #: cells whose auto-save was merged into the next one (see .coalesce)
+    coalesce: Coalescer = field(default_factory=Coalescer)
     #: the version this kernel was last saved as or restored from (see :meth:`holds`)
     _held: dict[str, Any] | None = None
 
@@ -198,6 +201,8 @@ class KernelSession(Restoring):
         """
         started = time.perf_counter()
         self.wait_background()
+        if names is None:  # this save holds the state that deferred auto-saves left
+            self.coalesce.clear()
         consume = names is None and branch is None
         pending = self.tracker.take(consume=consume, full=verify or names is not None)
         ids = self._binding_ids()
@@ -311,7 +316,7 @@ class KernelSession(Restoring):
         return SaveResult(manifest, captured, time.perf_counter() - started, outcome)
 
     # -- saving in the background -----------------------------------------------------
-    def save_in_background(self, message: str = "") -> bool:
+    def save_in_background(self, message: str = "", cell: int | None = None) -> bool:
         """Save like :meth:`save`, but in a forked child; False when it saved synchronously.
 
         The kernel is blocked only for the fork. Saves are pipelined: a save still running
@@ -320,12 +325,17 @@ class KernelSession(Restoring):
         in their results as the kernel will, and only then saves. The kernel waits only
         when :func:`.background.max_in_flight` saves are already running. The manifest is
         the one :meth:`save` would write: the child runs the same code on a copy-on-write
-        image of the kernel taken at the fork.
+        image of the kernel taken at the fork. When :func:`.background.max_in_flight`
+        saves already run, the kernel does not wait: the save is merged into the next one
+        (:mod:`.coalesce`), which starts when they end.
         """
         started = time.perf_counter()
         self.poll_background()
-        while len(self._jobs) >= background.max_in_flight():
-            self._wait_oldest()
+        if len(self._jobs) >= background.max_in_flight():
+            loop = getattr(getattr(self.shell, "kernel", None), "io_loop", None)
+            self.coalesce.defer(cell, self._jobs[-1], self._kick, loop)
+            return True
+        message = self.coalesce.take(cell, message)
         reason = background.fork_unsafe_reason()
         self.background_fallback = reason
         if reason is not None:
@@ -348,7 +358,7 @@ class KernelSession(Restoring):
             # closed) either: closing it in the child could drop the parent's file locks.
             background.inherited.append(self._repo)
             self._repo = Repository.open(repo.root)
-            mine = self._follow(before_me, pending)
+            mine = follow_earlier(self.tracker, before_me, pending)
             # those are the kernel's to reap (and their result files its to remove)
             self._jobs, self._spent = [], []
             before = set(sys.modules)
@@ -367,27 +377,18 @@ class KernelSession(Restoring):
         job.context = (pending, ids, metrics, time.perf_counter() - started)
         return True
 
-    def _follow(self, earlier: list[background.Job], pending: tracking.Pending) -> tracking.Pending:
-        """In a child: wait for the saves still running at the fork; take in their results.
-
-        The kernel commits them to its tracker in the same order when it reaps them, so
-        this child plans against exactly the state a save started after them would see.
-        A failed one makes this save a full pass.
-        """
-        if not earlier:
-            return pending
-        unknown = pending.unknown
-        for job in earlier:
-            status, value = background.wait_sibling(job)
-            if status == "ok" and value.get("outcome") is not None:
-                self.tracker.commit(value["summary"]["version"], job.context[1], value["outcome"])
-            elif status != "ok":
-                unknown = True
-        t = self.tracker
-        return tracking.Pending(
-            names=set(pending.names), unknown=unknown, base=t.base, ids=dict(t.ids),
-            footprints=t.footprints, restored=dict(t.restored),
-        )  # fmt: skip
+    def _kick(self) -> None:
+        """On the kernel's event loop, between cells: start the merged save once room is free."""
+        if self.coalesce.in_cell or not self.coalesce.cells or not self.autosave:
+            return
+        # the watched child has closed its end of the pipe: it is exiting (or gone), so
+        # this waits at most for its exit (waitpid may not see it quite yet)
+        self.wait_background()
+        try:
+            self.save_in_background()
+        except Exception as err:  # never raise into the event loop
+            self.failed("autosave", err)
+            print(f"nbversion: auto-save failed: {err}", file=sys.stderr)
 
     def wait_background(self) -> None:
         """Wait for running background saves and take in their results, oldest first."""
@@ -460,6 +461,7 @@ class KernelSession(Restoring):
 
     def pre_run_cell(self, info: Any) -> None:
         """IPython hook: note the names a cell mentions before it runs."""
+        self.coalesce.in_cell = True
         self._note(info)
 
     def _note(self, info: Any) -> None:
@@ -474,6 +476,7 @@ class KernelSession(Restoring):
     def post_run_cell(self, result: Any) -> None:
         """IPython hook: note the cell's names; with autosave on, save in the background."""
         info = getattr(result, "info", None)
+        self.coalesce.in_cell = False
         self._note(info)  # again: a save inside the cell took the first note
         self.poll_background()
         if not self.autosave or getattr(result, "error_in_exec", None) is not None:
@@ -483,7 +486,7 @@ class KernelSession(Restoring):
             return
         before = self.last_error
         try:
-            self.save_in_background(f"auto: after cell [{cell}]")
+            self.save_in_background(f"auto: after cell [{cell}]", cell=cell)
         except Exception as err:  # never break the user's run over a failed auto-save
             self.last_error = failure("autosave", err, before)  # (not twice with the fallback)
             print(f"nbversion: auto-save failed: {err}", file=sys.stderr)
