@@ -106,8 +106,10 @@ def nbversion_versions() -> str:
     out: dict[str, Any] = {}
     for m in reversed(sess.log(limit=None)):
         msg = m.message
-        if msg.startswith("auto: after cell ["):
-            count = msg[len("auto: after cell [") : -1]
+        # merged saves ("auto: after cells [5]-[8]", see kernel/coalesce.py) hold the
+        # state after their last cell; the cells before it have no version of their own
+        if msg.startswith(("auto: after cell [", "auto: after cells [")):
+            count = msg.rsplit("[", 1)[1].rstrip("]")
             out[count] = {
                 "id": m.id,
                 "variables": {

@@ -133,6 +133,8 @@ def measure_restores(
     out: dict[str, Any] = {}
     prev, early = len(cells) - 2, 0
     for label, index, cold in (("previous", prev, False), ("early", early, True)):
+        while index > 0 and cells[index]["version"] is None:  # merged into a later save
+            index -= 1
         target = cells[index]["version"]
         if target is None:
             out[f"restore_{label}_s"] = None

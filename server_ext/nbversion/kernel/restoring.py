@@ -80,13 +80,14 @@ class Restoring:
                     "these tracked files changed since the last version and would be "
                     f"overwritten: {', '.join(refused)} (save first, or use --force)"
                 )
+        undo = None
         if undo_point:
             why = (
                 undo_point
                 if isinstance(undo_point, str)
                 else f"before restore of {manifest.id[:10]}"
             )
-            self.save(why, branch=UNDO_BRANCH)
+            undo = self.save(why, branch=UNDO_BRANCH).manifest
         if trust_it:
             trust.sign(repo.store_dir, manifest.id)
         allowed = trust.is_trusted(repo.store_dir, manifest.id)
@@ -95,11 +96,18 @@ class Restoring:
         if held:  # load the safe formats now; the pickles wait for the user's trust
             variables = {k: v for k, v in variables.items() if k not in held}
             names = [n for n in names if n not in held] if names else None
-        live = self._live_records(head)  # the undo point went to another branch
+        ns = self.shell.user_ns
+        if undo is not None:  # it just fingerprinted (or reused) every live value's record
+            live = {
+                n: r
+                for n, r in undo.variables.items()
+                if n in ns and r.get("fingerprint") and "alias_of" not in r
+            }
+        else:
+            live = self._live_records(head)  # the undo point went to another branch
         was_unknown = self.tracker.unknown
         was_pending = set(self.tracker.pending)
         self.tracker.invalidate()  # until it is known what the restore changed
-        ns = self.shell.user_ns
         result = snapshot.restore(
             ns,
             variables,

@@ -96,8 +96,17 @@ class Manifest:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
     def to_json(self) -> bytes:
-        """Canonical JSON bytes: what is written to ``versions/<id>.json``."""
-        return canonical_json(self._shallow())
+        """Canonical JSON bytes: what is written to ``versions/<id>.json``.
+
+        Computed once (validation, the id and the write all need them; a manifest with
+        10,000 variables takes tens of milliseconds): a manifest is never changed after
+        it is built.
+        """
+        cached: bytes | None = self.__dict__.get("_json")
+        if cached is None:
+            cached = canonical_json(self._shallow())
+            object.__setattr__(self, "_json", cached)
+        return cached
 
     @property
     def id(self) -> str:
@@ -219,6 +228,6 @@ class Manifest:
         if _parsed.get():
             return  # built from parsed JSON (NaN refused): serializable by construction
         try:
-            canonical_json(self._shallow())
+            self.to_json()
         except (TypeError, ValueError) as err:
             raise ManifestError(f"invalid manifest: not JSON-serializable ({err})") from None

@@ -64,6 +64,7 @@ class VersionStore:
         except Exception as err:
             raise CorruptManifest(version_id, str(err)) from None
         object.__setattr__(manifest, "_id", version_id)  # its bytes were just hashed
+        object.__setattr__(manifest, "_json", raw)  # and they are its canonical JSON
         return manifest
 
     def ids(self) -> Iterator[str]:
