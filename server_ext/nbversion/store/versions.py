@@ -30,6 +30,20 @@ class VersionStore:
     def __init__(self, directory: Path, tmp_dir: Path) -> None:
         self.dir = Path(directory)
         self.tmp_dir = Path(tmp_dir)
+        #: the last manifest written or read, with its file's (mtime, size): a kernel
+        #: reads back the head it just saved before every save (10,000 variables: 0.1 s)
+        self._last: tuple[str, tuple[int, int], Manifest] | None = None
+
+    def _stamp(self, version_id: str) -> tuple[int, int] | None:
+        try:
+            st = self.path(version_id).stat()
+        except FileNotFoundError:
+            return None
+        return st.st_mtime_ns, st.st_size
+
+    def _remember(self, vid: str, manifest: Manifest) -> None:
+        stamp = self._stamp(vid)
+        self._last = (vid, stamp, manifest) if stamp is not None else None
 
     def path(self, version_id: str) -> Path:
         """File of a version."""
@@ -46,10 +60,19 @@ class VersionStore:
         path = self.path(vid)
         if not path.exists():
             atomic_write(path, raw, tmp_dir=self.tmp_dir, mode=0o444)
+        if vid == manifest.id:
+            self._remember(vid, manifest)
         return vid
 
     def read(self, version_id: str) -> Manifest:
-        """Load and verify a manifest (its hash must equal its id)."""
+        """Load and verify a manifest (its hash must equal its id).
+
+        The last manifest written or read is kept and returned again while its file is
+        unchanged (same mtime and size): callers must not change a manifest they read.
+        """
+        last = self._last
+        if last is not None and last[0] == version_id and self._stamp(version_id) == last[1]:
+            return last[2]
         try:
             raw = self.path(version_id).read_bytes()
         except FileNotFoundError:
@@ -65,6 +88,7 @@ class VersionStore:
             raise CorruptManifest(version_id, str(err)) from None
         object.__setattr__(manifest, "_id", version_id)  # its bytes were just hashed
         object.__setattr__(manifest, "_json", raw)  # and they are its canonical JSON
+        self._remember(version_id, manifest)
         return manifest
 
     def ids(self) -> Iterator[str]:
@@ -78,6 +102,7 @@ class VersionStore:
 
     def delete(self, version_id: str) -> bool:
         """Remove a manifest file (gc only)."""
+        self._last = None
         try:
             self.path(version_id).unlink()
         except FileNotFoundError:
