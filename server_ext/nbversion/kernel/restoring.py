@@ -124,6 +124,7 @@ class Restoring:
         # so the next save (or undo point) neither encodes nor fingerprints it again. Not
         # when a cell touched the old value since the last save: objects it shared with
         # other variables may have changed too, and only a pending name makes plan() look.
+        adopted = []
         for name in result.restored:
             rec = manifest.variables[name]
             if (
@@ -133,9 +134,10 @@ class Restoring:
                 and "alias_of" not in rec
                 and not rec.get("refs")
             ):
-                self.tracker.adopt(name, ns[name], rec, id(ns))
+                adopted.append((name, ns[name], rec))
             else:
                 self.tracker.forget(name)
+        self.tracker.adopt_all(adopted, id(ns))
         for name in result.removed:
             self.tracker.forget(name)
         for name, why in held.items():
