@@ -9,7 +9,6 @@ consumer. Each payload that could run code writes a marker file if it ever does.
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +20,7 @@ from nbversion.errors import NbVersionError
 from nbversion.store import Repository
 
 from ..remote.conftest import S3Server, s3_bucket, s3_server  # noqa: F401  (fixtures)
+from ..remote.test_git import git  # noqa: F401  (the git route uses the same helper)
 from ..server.conftest import live_kernel, notebook  # noqa: F401  (fixtures)
 from . import forge
 from .forge import Attacker, Forged, Var
@@ -173,18 +173,6 @@ class Delivered:
     repo: Repository
     route: str
     versions: list[Forged]
-
-
-def git(cwd: Path, *args: str) -> str:
-    ident = ["-c", "user.name=Mallory", "-c", "user.email=mallory@example.com"]
-    res = subprocess.run(
-        ["git", *ident, "-c", "init.defaultBranch=main", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-    )
-    assert res.returncode == 0, f"git {' '.join(args)}: {res.stderr}"
-    return res.stdout
 
 
 def deliver(
