@@ -69,7 +69,8 @@ def measure(n: int, python: str, tmp: Path) -> dict[str, Any]:
         k.run("globals()['zz'] = 1")
         out["full_pass_save_s"] = timed(k, "%version save -m full-pass")
         out["unchanged_save_s"] = timed(k, "%version save -m unchanged")
-        first = str(k.eval("__import__('nbversion.kernel.api').kernel.api.session().log()[-1].id"))
+        log = "__import__('nbversion.kernel.api').kernel.api.session().log()"
+        first = str(k.eval(f"[m.id for m in {log} if m.message == 'first'][0]"))
         k.run("for i in range(100):\n    globals()[f'l{i}'] = -i")
         out["restore_100_changed_s"] = timed(k, f"%version restore {first[:12]}")
         k.run(f"for i in range({n // 2}):\n    del globals()[f'd{{i}}']")
