@@ -77,17 +77,19 @@ def is_trusted(store_dir: Path, version_id: str) -> bool:
     teammate's key this user trusts (:mod:`.teamtrust`), or a trusted author."""
     if _valid(store_dir / SIGNATURES_DIR / version_id, version_id):
         return True
-    if (store_dir / SIGNATURES_DIR / KEYS_DIR).is_dir():
-        email = _author_email(store_dir, version_id)
-        if email:
-            from .teamtrust import signed_by_trusted_key
+    keys = (store_dir / SIGNATURES_DIR / KEYS_DIR).is_dir()
+    authors = (store_dir / SIGNATURES_DIR / AUTHORS_DIR).is_dir()
+    if not (keys or authors):
+        return False  # no key or author trusted: no need to read the manifest
+    who = _manifest_author(store_dir, version_id)
+    email, name = who.get("email", "").strip(), who.get("name", "").strip()
+    if keys and email:
+        from .teamtrust import signed_by_trusted_key
 
-            if signed_by_trusted_key(store_dir, version_id, email) is not None:
-                return True
-    if not (store_dir / SIGNATURES_DIR / AUTHORS_DIR).is_dir():
-        return False  # no author trusted: no need to read the manifest
-    author = _author_of(store_dir, version_id)
-    return author is not None and is_trusted_author(store_dir, author)
+        if signed_by_trusted_key(store_dir, version_id, email) is not None:
+            return True
+    author = email or name
+    return authors and bool(author) and is_trusted_author(store_dir, author)
 
 
 def _valid(path: Path, payload: str) -> bool:
@@ -98,14 +100,16 @@ def _valid(path: Path, payload: str) -> bool:
     return hmac.compare_digest(recorded, signature(payload))
 
 
-def _author_email(store_dir: Path, version_id: str) -> str | None:
+def _manifest_author(store_dir: Path, version_id: str) -> dict[str, str]:
+    """The ``{name, email}`` strings a version's manifest gives as its author ({} if none)."""
     try:
         raw = (store_dir / "versions" / f"{version_id}.json").read_bytes()
         who = json.loads(raw).get("author") or {}
     except (OSError, ValueError, AttributeError, RecursionError):
-        return None
-    email = who.get("email") if isinstance(who, dict) else None
-    return email if isinstance(email, str) and email.strip() else None
+        return {}
+    if not isinstance(who, dict):
+        return {}
+    return {k: v for k in ("name", "email") if isinstance(v := who.get(k), str)}
 
 
 def trust_key(store_dir: Path, key_id: str, email: str) -> None:
@@ -136,17 +140,6 @@ def _key_payload(key_id: str, email: str) -> str:
 
 def _author_key(author: str) -> str:
     return hashlib.sha256(author.strip().lower().encode()).hexdigest()
-
-
-def _author_of(store_dir: Path, version_id: str) -> str | None:
-    """The e-mail (else name) a version's manifest gives as its author."""
-    try:
-        raw = (store_dir / "versions" / f"{version_id}.json").read_bytes()
-        who = json.loads(raw).get("author") or {}
-    except (OSError, ValueError, AttributeError):
-        return None
-    value = who.get("email") or who.get("name") if isinstance(who, dict) else None
-    return str(value) if value else None
 
 
 def trust_author(store_dir: Path, author: str) -> None:
