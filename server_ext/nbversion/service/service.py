@@ -174,15 +174,13 @@ class VersionService(SharingOps):
                 else:
                     total = len(ids)
                     page = listing.read_all(repo, ids[offset : offset + limit])
-            else:
-                history = [repo.versions.read(h["id"]) for h in repo.search(text=q)] if q else []
-                if not q:
-                    history = sorted(
-                        (repo.versions.read(v) for v in repo.index.ids()),
-                        key=lambda m: m.created,
-                        reverse=True,
-                    )
+            elif q:
+                history = [repo.versions.read(h["id"]) for h in repo.search(text=q)]
                 total, page = len(history), history[offset : offset + limit]
+            else:  # every notebook's versions: a page reads only its own manifests
+                total, rows = listing.project_page(repo, offset, limit)
+                return {"notebook_id": None, "versions": rows, "total": total,
+                        "offset": offset, "limit": limit, "refs": {}}  # fmt: skip
             summaries = [listing.summary(m) for m in page]
             if path is not None:
                 for summary in summaries:

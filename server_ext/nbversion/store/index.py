@@ -227,6 +227,14 @@ class Index:
             )
         ]
 
+    def ids_newest_first(self) -> list[str]:
+        """Every indexed version id, newest first: a project-wide listing pages through
+        this without reading a manifest outside its page."""
+        rows = self._run(
+            lambda c: c.execute("SELECT id FROM versions ORDER BY created DESC, id").fetchall()
+        )
+        return [r[0] for r in rows]
+
     def parents(self, version_id: str) -> list[str] | None:
         """Parents of an indexed version, or None when it is not indexed."""
         row = self._run(
