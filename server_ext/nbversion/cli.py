@@ -173,11 +173,13 @@ def cmd_tag(args: argparse.Namespace) -> int:
 
 
 def cmd_gc(args: argparse.Namespace) -> int:
+    from .cli_remote import ProgressLine
     from .store.config import parse_duration
 
     with _repo(args) as repo:
         grace = parse_duration(args.grace) if args.grace is not None else None
-        report = repo.gc(dry_run=args.dry_run, grace=grace)
+        with ProgressLine("gc", quiet=args.json or not sys.stderr.isatty()) as line:
+            report = repo.gc(dry_run=args.dry_run, grace=grace, progress=line)
         verb = "would remove" if report.dry_run else "removed"
         text = (
             f"{verb} {len(report.versions_removed)} versions, "
@@ -192,8 +194,11 @@ def cmd_gc(args: argparse.Namespace) -> int:
 
 
 def cmd_fsck(args: argparse.Namespace) -> int:
+    from .cli_remote import ProgressLine
+
     with _repo(args) as repo:
-        report = repo.fsck(repair=args.repair)
+        with ProgressLine("fsck", quiet=args.json or not sys.stderr.isatty()) as line:
+            report = repo.fsck(repair=args.repair, progress=line)
         lines = [f"{p.kind}: {p.detail}" for p in report.problems]
         lines += [f"removed corrupt object {o}" for o in report.removed_objects]
         lines += [f"version {v} lost: {', '.join(w)}" for v, w in report.lost.items()]

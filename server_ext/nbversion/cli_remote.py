@@ -39,9 +39,9 @@ class ProgressLine:
         if self.quiet or (now - self.last < 0.1 and event.done != event.total):
             return
         self.last, self.shown = now, True
-        mb = event.bytes / 1e6
+        size = f", {event.bytes / 1e6:.1f} MB" if event.bytes else ""
         print(
-            f"\r{self.verb}: {event.phase} {event.done}/{event.total}, {mb:.1f} MB",
+            f"\r{self.verb}: {event.phase} {event.done}/{event.total}{size}",
             end="",
             file=sys.stderr,
             flush=True,

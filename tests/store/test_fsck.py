@@ -70,3 +70,17 @@ def test_missing_notebook_object_and_parent(repo: Repository) -> None:
     assert ("missing-parent", second) in kinds
     assert ("missing-object", second) in kinds
     assert report.lost[second] == ["notebook"]
+
+
+def test_progress_reports_every_phase_to_its_end(repo: Repository) -> None:
+    """A store-wide check says where it is: each phase ends with done == total."""
+    from nbversion.store.progress import ProgressEvent
+
+    _save(repo)
+    events: list[ProgressEvent] = []
+    report = repo.fsck(progress=events.append)
+    last = {e.phase: e for e in events}
+    assert list(last) == ["objects", "versions", "refs"]
+    assert (last["objects"].done, last["objects"].total) == (report.objects_checked,) * 2
+    assert (last["versions"].done, last["versions"].total) == (1, 1)
+    assert (last["refs"].done, last["refs"].total) == (1, 1)

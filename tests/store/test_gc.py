@@ -132,3 +132,17 @@ def test_objects_of_a_damaged_manifest_are_kept(repo: Repository) -> None:
     assert report.objects_removed == []
     assert set(repo.objects.iter_oids()) == oids
     assert repo.versions.has(vid)
+
+
+def test_progress_covers_reading_and_sweeping(repo: Repository) -> None:
+    """gc reports reading every manifest, then each removal, ending at the totals."""
+    from nbversion.store.progress import ProgressEvent
+
+    save(repo, "kept", os.urandom(3000))
+    repo.objects.put_bytes(b"unreferenced")
+    events: list[ProgressEvent] = []
+    report = repo.gc(grace=0, progress=events.append)
+    last = {e.phase: e for e in events}
+    assert last["reading versions"].done == last["reading versions"].total == 1
+    assert last["removing objects"].done == last["removing objects"].total
+    assert last["removing objects"].total == len(report.objects_removed) == 1

@@ -11,11 +11,12 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass
 from typing import TypeVar
 
 from ..store import Repository, received
 from ..store.manifest import Manifest
+from ..store.progress import Progress as Progress  # one event type for transfers, fsck, gc
+from ..store.progress import ProgressEvent as ProgressEvent
 
 #: Parallel transfers (network latency, not CPU, bounds them).
 WORKERS = 8
@@ -38,19 +39,6 @@ def store_object(repo: Repository, oid: str, raw: bytes) -> None:
 def read_object_file(repo: Repository, oid: str) -> bytes:
     """A local object's file bytes as stored, verified (see get_file)."""
     return received.get_file(repo.objects, oid)
-
-
-@dataclass(frozen=True)
-class ProgressEvent:
-    """A transfer's state: ``phase`` (objects, versions, refs), counts and bytes moved."""
-
-    phase: str
-    done: int
-    total: int
-    bytes: int
-
-
-Progress = Callable[[ProgressEvent], None]
 
 
 def ancestry(repo: Repository, start: str) -> set[str]:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import CorruptObject, NbVersionError, NotFound
 from .manifest import Manifest
 from .packs import RecordReader, is_packed
+from .progress import Progress, Ticker
 from .sweep import in_batches
 
 if TYPE_CHECKING:
@@ -71,11 +72,17 @@ def _items(manifest: Manifest) -> list[tuple[str, str]]:
     return items
 
 
-def check(repo: Repository, *, repair: bool = False) -> FsckReport:
-    """Check the whole store; see the module docstring."""
+def check(
+    repo: Repository, *, repair: bool = False, progress: Progress | None = None
+) -> FsckReport:
+    """Check the whole store; see the module docstring. ``progress`` hears each phase
+    (objects, versions, refs) with counts, a few times a second."""
     report = FsckReport()
     corrupt: dict[str, str] = {}
-    for oid in repo.objects.iter_oids():
+    oids = list(repo.objects.iter_oids())
+    tick = Ticker(progress, "objects", len(oids))
+    for oid in oids:
+        tick.step()
         report.objects_checked += 1
         try:
             repo.objects.get_bytes(oid)
@@ -91,7 +98,10 @@ def check(repo: Repository, *, repair: bool = False) -> FsckReport:
     good_versions: set[str] = set()
     reader = RecordReader(repo.objects)
     remote_only: set[str] = set()
-    for vid in sorted(repo.versions.ids()):
+    vids = sorted(repo.versions.ids())
+    tick = Ticker(progress, "versions", len(vids))
+    for vid in vids:
+        tick.step()
         report.versions_checked += 1
         try:
             manifest = repo.versions.read(vid)
@@ -116,7 +126,10 @@ def check(repo: Repository, *, repair: bool = False) -> FsckReport:
                     )
                 )
 
-    for nb, kind, name, value in repo.refs.all_refs():
+    refs = list(repo.refs.all_refs())
+    tick = Ticker(progress, "refs", len(refs))
+    for nb, kind, name, value in refs:
+        tick.step()
         report.refs_checked += 1
         ref = f"refs/{nb}/{kind}/{name}"
         if value not in good_versions:

@@ -26,6 +26,7 @@ from ..errors import NbVersionError, StoreError
 from .config import parse_duration, parse_size
 from .fsutil import append_line
 from .manifest import Manifest, parse_time
+from .progress import Progress, Ticker
 from .refs import HEADS, TAGS
 from .sweep import Recheck, chunk_lists_first, in_batches, take_mark
 
@@ -104,9 +105,15 @@ def _size(path: os.PathLike[str] | str) -> int:
 
 
 def collect(
-    repo: Repository, *, dry_run: bool = False, grace: float | None = None, now: float | None = None
+    repo: Repository,
+    *,
+    dry_run: bool = False,
+    grace: float | None = None,
+    now: float | None = None,
+    progress: Progress | None = None,
 ) -> GcReport:
-    """Run gc on ``repo`` (see the module docstring for the policy)."""
+    """Run gc on ``repo`` (see the module docstring for the policy). ``progress`` hears
+    the reading of manifests and the sweep (versions, objects) with counts."""
     policy = repo.config.retention
     mark = None if dry_run else take_mark(repo)
     now = time.time() if now is None else now
@@ -115,7 +122,10 @@ def collect(
 
     manifests: dict[str, Manifest] = {}
     unreadable: set[str] = set()
-    for vid in repo.versions.ids():
+    vids = list(repo.versions.ids())
+    tick = Ticker(progress, "reading versions", len(vids))
+    for vid in vids:
+        tick.step()
         try:
             manifests[vid] = repo.versions.read(vid)
         except NbVersionError:
@@ -199,7 +209,7 @@ def collect(
                 report.tags_removed.remove(f"{nb}/{name}")
     parents = {vid: list(m.parents) for vid, m in manifests.items()}
     recheck = Recheck(repo, mark, set(manifests) | unreadable, refs, parents)
-    _sweep(repo, report, recheck, manifests, live, reachable)
+    _sweep(repo, report, recheck, manifests, live, reachable, progress)
     for tmp in temps:
         with contextlib.suppress(OSError):
             if _mtime(tmp) < mark:  # a temp file touched since the mark is a write in progress
@@ -214,14 +224,17 @@ def _sweep(
     manifests: dict[str, Manifest],
     live: set[str],
     reachable: set[str],
+    progress: Progress | None = None,
 ) -> None:
     """Delete ``report``'s versions and objects in EXCLUSIVE batches, each after a recheck;
     afterwards the report lists what was really deleted (rescued files are left out)."""
     versions: list[str] = []
     objects: list[str] = []
     freed = [0]
+    ticks = Ticker(progress, "removing versions", len(report.versions_removed))
 
     def version(vid: str) -> None:
+        ticks.step()
         if vid in recheck.targets and vid not in reachable:  # a ref reaches it since the mark
             recheck.add(manifests[vid].object_ids())
             return
@@ -231,6 +244,7 @@ def _sweep(
         versions.append(vid)
 
     def obj(oid: str) -> None:
+        ticks.step()
         if oid in live or oid in recheck.live or recheck.touched(oid):
             return
         size = _size(repo.objects.path(oid))
@@ -241,6 +255,7 @@ def _sweep(
     in_batches(repo, report.versions_removed, version, recheck.refresh)
     repo.index.remove(versions)
     dead = chunk_lists_first(repo, report.objects_removed)
+    ticks = Ticker(progress, "removing objects", len(dead))
     in_batches(repo, dead, obj, recheck.refresh)
     report.versions_kept += len(report.versions_removed) - len(versions)
     report.objects_kept += len(report.objects_removed) - len(objects)

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from .fsck import FsckReport
     from .gc import GcReport
 
+    from .progress import Progress
 STORE_DIR = ".nbversion"
 STORE_FORMAT = "1"
 _REV = re.compile(r"^(?P<base>.+?)(?:~(?P<n>\d*))?$")
@@ -477,15 +478,20 @@ class Repository:
 
     # -- maintenance -------------------------------------------------------------------
     def gc(
-        self, *, dry_run: bool = False, grace: float | None = None, now: float | None = None
+        self,
+        *,
+        dry_run: bool = False,
+        grace: float | None = None,
+        now: float | None = None,
+        progress: Progress | None = None,
     ) -> GcReport:
         """Delete versions and objects the retention policy does not keep (see gc.py)."""
         from .gc import collect
 
-        return collect(self, dry_run=dry_run, grace=grace, now=now)
+        return collect(self, dry_run=dry_run, grace=grace, now=now, progress=progress)
 
-    def fsck(self, *, repair: bool = False) -> FsckReport:
+    def fsck(self, *, repair: bool = False, progress: Progress | None = None) -> FsckReport:
         """Check every object, manifest and ref (see fsck.py)."""
         from .fsck import check
 
-        return check(self, repair=repair)
+        return check(self, repair=repair, progress=progress)
