@@ -38,11 +38,14 @@ export function getStatus(path?: string): Promise<IServerStatus> {
   );
 }
 
+/** One page of a notebook's versions; `path` null: every notebook's, newest first. */
 export function listVersions(
-  path: string,
+  path: string | null,
   options: { q?: string; branch?: string; offset?: number; limit?: number }
 ): Promise<IVersionList> {
-  return requestAPI<IVersionList>(`versions?${query({ path, ...options })}`);
+  return requestAPI<IVersionList>(
+    `versions?${query({ path: path ?? undefined, ...options })}`
+  );
 }
 
 export function getVersion(id: string, path: string): Promise<IVersionDetails> {

@@ -13,6 +13,7 @@ export const RUNS_PAGE = 1000;
 
 /** A column of the table: a fixed field, or one param or metric. */
 export type ColumnKey =
+  | 'notebook'
   | 'branch'
   | 'tags'
   | 'author'
@@ -27,6 +28,11 @@ export interface IColumn {
   kind: 'field' | 'param' | 'metric';
 }
 
+/** Which versions the tab lists: its notebook's, or every notebook's in the project. */
+export type RunsScope = 'notebook' | 'project';
+
+const NOTEBOOK: IColumn = { key: 'notebook', label: 'Notebook', kind: 'field' };
+
 const FIELDS: IColumn[] = [
   { key: 'branch', label: 'Branch', kind: 'field' },
   { key: 'tags', label: 'Tags', kind: 'field' },
@@ -38,6 +44,8 @@ const FIELDS: IColumn[] = [
 /** The value a row shows (and sorts by) in a column. */
 export function cellValue(v: IVersionSummary, key: ColumnKey): unknown {
   switch (key) {
+    case 'notebook':
+      return v.notebook_path ?? '';
     case 'branch':
       return v.branch ?? '';
     case 'tags':
@@ -83,6 +91,7 @@ function haystack(v: IVersionSummary): string {
   return [
     v.id,
     v.message ?? '',
+    v.notebook_path ?? '',
     v.branch ?? '',
     v.tags.join(' '),
     v.author?.name ?? '',
@@ -139,6 +148,28 @@ export class RunsModel {
   get focused(): string | null {
     return this._focused;
   }
+  /** Whether the tab lists this notebook's versions or every notebook's. */
+  get scope(): RunsScope {
+    return this._scope;
+  }
+  /** The param the scatter plots against the chart's metric. */
+  get chartParam(): string | null {
+    const names = this.paramNames;
+    if (this._chartParam && names.includes(this._chartParam)) {
+      return this._chartParam;
+    }
+    return names[0] ?? null;
+  }
+  /** Every branch of the listed versions, sorted: the charts' colour order. */
+  get branchNames(): string[] {
+    this._derive();
+    return this._branchNames;
+  }
+  /** Names of numeric params any version recorded (the scatter's x axis). */
+  get paramNames(): string[] {
+    this._derive();
+    return this._paramNames;
+  }
   get chartMetric(): string | null {
     const names = this.metricNames;
     if (this._chartMetric && names.includes(this._chartMetric)) {
@@ -186,7 +217,8 @@ export class RunsModel {
     this._loading = true;
     this._changed.emit();
     try {
-      const first = await api.listVersions(this.path, {
+      const path = this._scope === 'project' ? null : this.path;
+      const first = await api.listVersions(path, {
         offset: 0,
         limit: RUNS_PAGE
       });
@@ -195,7 +227,7 @@ export class RunsModel {
       for (let off = RUNS_PAGE; off < first.total; off += RUNS_PAGE) {
         more.push(
           api
-            .listVersions(this.path, { offset: off, limit: RUNS_PAGE })
+            .listVersions(path, { offset: off, limit: RUNS_PAGE })
             .then(p => p.versions)
         );
       }
@@ -271,6 +303,21 @@ export class RunsModel {
     this._changed.emit();
   }
 
+  /** List this notebook's versions or every notebook's, then reload. */
+  setScope(scope: RunsScope): Promise<void> {
+    if (scope === this._scope) {
+      return Promise.resolve();
+    }
+    this._scope = scope;
+    this._dirty = true;
+    return this.load();
+  }
+
+  setChartParam(name: string): void {
+    this._chartParam = name;
+    this._changed.emit();
+  }
+
   setChartMetric(name: string): void {
     this._chartMetric = name;
     this._changed.emit();
@@ -298,8 +345,16 @@ export class RunsModel {
     const params = new Set<string>();
     const metrics = new Set<string>();
     const numeric = new Set<string>();
+    const numericParams = new Set<string>();
+    const branches = new Set<string>();
     for (const v of this._all) {
-      Object.keys(v.params ?? {}).forEach(k => params.add(k));
+      branches.add(v.branch ?? '(none)');
+      for (const [k, x] of Object.entries(v.params ?? {})) {
+        params.add(k);
+        if (typeof x === 'number' && Number.isFinite(x)) {
+          numericParams.add(k);
+        }
+      }
       for (const [k, x] of Object.entries(v.metrics ?? {})) {
         metrics.add(k);
         if (typeof x === 'number' && Number.isFinite(x)) {
@@ -308,6 +363,7 @@ export class RunsModel {
       }
     }
     this._columns = [
+      ...(this._scope === 'project' ? [NOTEBOOK] : []),
       ...FIELDS,
       ...[...params]
         .sort()
@@ -317,6 +373,8 @@ export class RunsModel {
         .map((m): IColumn => ({ key: `metric:${m}`, label: m, kind: 'metric' }))
     ];
     this._metricNames = [...numeric].sort();
+    this._paramNames = [...numericParams].sort();
+    this._branchNames = [...branches].sort();
     const q = this._filter.trim().toLowerCase();
     const rows = q
       ? this._all.filter(v => haystack(v).includes(q))
@@ -336,6 +394,10 @@ export class RunsModel {
   private _view: IVersionSummary[] = [];
   private _columns: IColumn[] = FIELDS;
   private _metricNames: string[] = [];
+  private _paramNames: string[] = [];
+  private _branchNames: string[] = [];
+  private _scope: RunsScope = 'notebook';
+  private _chartParam: string | null = null;
   private _dirty = true;
   private _hidden = new Set<ColumnKey>();
   private _filter = '';

@@ -10,9 +10,10 @@ import * as React from 'react';
 
 import { RunsChart } from './components/RunsChart';
 import { RunsCompare } from './components/RunsCompare';
+import { RunsScatter } from './components/RunsScatter';
 import { RunsTable } from './components/RunsTable';
 import { nbversionIcon } from './icons';
-import { RunsModel } from './runs';
+import { RunsModel, RunsScope } from './runs';
 import { IVersionsUI } from './tokens';
 
 /** What the chart plots: the ticked rows (two or more) or every row the filter passes. */
@@ -65,6 +66,7 @@ export class RunsView extends ReactWidget {
           const selected = model.selectedVersions;
           const heads = new Set(Object.values(model.refs?.branches ?? {}));
           const metric = model.chartMetric;
+          const param = model.chartParam;
           const scope: ChartScope =
             this._scope ?? (selected.length >= 2 ? 'selected' : 'all');
           const charted = scope === 'selected' ? selected : model.view;
@@ -83,6 +85,18 @@ export class RunsView extends ReactWidget {
                   value={model.filter}
                   onChange={e => model.setFilter(e.target.value)}
                 />
+                <select
+                  className="jp-mod-styled jp-nbversion-runs-scope"
+                  aria-label="Versions listed"
+                  title="List this notebook's versions, or every notebook's in the project"
+                  value={model.scope}
+                  onChange={e =>
+                    void model.setScope(e.target.value as RunsScope)
+                  }
+                >
+                  <option value="notebook">This notebook</option>
+                  <option value="project">All notebooks of the project</option>
+                </select>
                 <ColumnChooser model={model} />
                 <button
                   type="button"
@@ -169,15 +183,31 @@ export class RunsView extends ReactWidget {
                           </option>
                         </select>
                       </h3>
-                      <RunsChart
-                        versions={charted}
-                        metric={metric}
-                        metrics={model.metricNames}
-                        highlighted={model.selected}
-                        focused={model.focused}
-                        onMetric={name => model.setChartMetric(name)}
-                        onOpen={this._onOpen}
-                      />
+                      <div className="jp-nbversion-runs-charts">
+                        <RunsChart
+                          versions={charted}
+                          metric={metric}
+                          metrics={model.metricNames}
+                          branches={model.branchNames}
+                          highlighted={model.selected}
+                          focused={model.focused}
+                          onMetric={name => model.setChartMetric(name)}
+                          onOpen={this._onOpen}
+                        />
+                        {param && (
+                          <RunsScatter
+                            versions={charted}
+                            param={param}
+                            params={model.paramNames}
+                            metric={metric}
+                            branches={model.branchNames}
+                            highlighted={model.selected}
+                            focused={model.focused}
+                            onParam={name => model.setChartParam(name)}
+                            onOpen={this._onOpen}
+                          />
+                        )}
+                      </div>
                     </section>
                   )}
                 </div>
@@ -213,7 +243,10 @@ export function openRuns(
     if (!model.selected.includes(id)) {
       model.toggleSelected(id);
     }
-    if (ui.model.path === path) {
+    // (all notebooks listed: the sidebar shows the version only if it is its notebook's)
+    const owner =
+      model.scope === 'project' ? model.version(id)?.notebook_path : path;
+    if (ui.model.path === owner) {
       ui.model.reveal(id);
       ui.open();
     }

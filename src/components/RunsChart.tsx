@@ -42,6 +42,8 @@ export interface IRunsChartProps {
   /** Ids drawn larger (the selection). */
   highlighted: readonly string[];
   focused: string | null;
+  /** Branch names in colour order (shared with the scatter); default: sorted. */
+  branches?: string[];
   onMetric(name: string): void;
   onOpen(id: string): void;
 }
@@ -92,9 +94,10 @@ export function RunsChart(props: IRunsChartProps): JSX.Element {
     const branch = v.branch ?? '(none)';
     byBranch.set(branch, [...(byBranch.get(branch) ?? []), point]);
   });
-  const branches = [...byBranch.keys()].sort();
+  const order = props.branches ?? [...byBranch.keys()].sort();
+  const branches = order.filter(b => byBranch.has(b));
   const colour = (b: string) =>
-    `jp-nbversion-series-${branches.indexOf(b) % COLOURS}`;
+    `jp-nbversion-series-${Math.max(0, order.indexOf(b)) % COLOURS}`;
   const yTicks = ticks(lo, hi);
   const xTicks =
     n > 1 ? ticks(1, n, Math.min(8, n - 1)).filter(Number.isInteger) : [1];

@@ -13,6 +13,7 @@ const WIDTHS: Partial<Record<ColumnKey, number>> = {
   branch: 130,
   tags: 110,
   author: 150,
+  notebook: 160,
   created: 110,
   message: 300
 };
