@@ -123,6 +123,7 @@ test-fidelity: setup
 bench: setup
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/many_versions.py --versions $(BENCH_VERSIONS)
+	$(BIN)/python benchmarks/notebook_diff.py
 
 # a store with many versions: listing, ahead/behind, no-op push/pull, fsck, gc
 BENCH_VERSIONS ?= 100000

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import json
+import sys
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
@@ -243,9 +244,31 @@ def _rejoin(nb: dict[str, Any]) -> dict[str, Any]:
     return nb
 
 
+def _import_nbdime() -> Any:
+    """nbdime, imported without jsonschema's optional IRI format checker.
+
+    nbdime imports nbformat, which imports jsonschema, whose format module builds 39 lark
+    grammars for ``rfc3987_syntax`` when that package is installed: 1-4 s of a CLI diff
+    that takes well under a second otherwise (issue 21). Neither nbdime's diff nor
+    nbversion validates IRI formats, so where jsonschema is not loaded yet (a CLI or
+    diff-worker process) it is loaded with that optional checker reported absent, as
+    jsonschema allows for every optional format library. A process that imported jsonschema
+    already (the Jupyter server) is left exactly as it is.
+    """
+    if "jsonschema" not in sys.modules and "rfc3987_syntax" not in sys.modules:
+        sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]
+        try:
+            import jsonschema  # noqa: F401
+        finally:
+            del sys.modules["rfc3987_syntax"]
+    import nbdime
+
+    return nbdime
+
+
 def _nbdime(a: dict[str, Any], b: dict[str, Any]) -> list[dict[str, Any]]:
     """``nbdime.diff_notebooks`` of two notebook dicts, as plain JSON data."""
-    import nbdime
+    nbdime = _import_nbdime()
     import nbformat
 
     from_dict: Any = nbformat.from_dict
@@ -304,7 +327,7 @@ def notebook_diff(
         out["skipped"] = f"notebook larger than max_notebook_bytes ({options.max_notebook_bytes})"
         return out
     try:
-        import nbdime  # noqa: F401 - imported here, not at module level: the CLI starts fast
+        _import_nbdime()  # here, not at module level: the CLI starts fast
     except ImportError:
         out["skipped"] = "nbdime is not installed: cells were not compared"
         return out
