@@ -15,7 +15,7 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 PYTEST_ARGS ?=
 
 .PHONY: help setup lab test lint format test-py test-ui test-faults test-fidelity bench bench-quick \
-	check-extension chromium clean test-compat test-hub
+	check-extension chromium clean test-compat test-hub test-fidelity-compat
 
 help:
 	@echo "make lab         set up and launch JupyterLab on examples/ with nbversion"
@@ -26,6 +26,7 @@ help:
 	@echo "make test-faults long fault-injection trials"
 	@echo "make test-fidelity every notebook of tests/fidelity: save per cell, restore, compare"
 	@echo "make test-compat the wheel on JupyterLab 4.0 and on numpy 1.26 + pandas 2.2"
+	@echo "make test-fidelity-compat  test-compat with the whole fidelity corpus on numpy 1.26"
 	@echo "make test-hub    a real JupyterHub, three users, one shared S3 bucket (docs/deploy.md)"
 
 $(STAMPS):
@@ -95,6 +96,10 @@ test: lint check-extension test-py test-ui
 # trips). Installing the wheel must not change their versions. See docs/development.md.
 test-compat: setup chromium
 	bash .ci/test-compat.sh
+
+# the same, with every notebook of the fidelity corpus on numpy 1.26 + pandas 2.2
+test-fidelity-compat: setup chromium
+	COMPAT_FIDELITY=all bash .ci/test-compat.sh
 
 # A real JupyterHub on loopback (configurable-http-proxy, three users on
 # SimpleLocalProcessSpawner, one SeaweedFS bucket as the team's remote): REST through the

@@ -8,7 +8,9 @@
 #     version; `jupyter labextension list` must say OK; a subset of the browser tests;
 #  3. numpy1: numpy 1.26 + pandas 2.2 + the newest pyarrow that imports with numpy 1.x; the
 #     wheel must not change them; the kernel round trips and the pandas tests; then, with
-#     pyarrow 26 on PYTHONPATH (it needs numpy >= 2), the pickle fallback and its message.
+#     pyarrow 26 on PYTHONPATH (it needs numpy >= 2), the pickle fallback and its message;
+#     then the fidelity corpus (tests/fidelity) on that stack: its fast subset, or every
+#     notebook with COMPAT_FIDELITY=all (`make test-fidelity-compat`, ~10-16 min here).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -18,6 +20,9 @@ COMPAT=${COMPAT_DIR:-$ROOT/.venv-compat}
 SOURCE=${COMPAT_SOURCE:-tree}
 LAB_VERSION=${COMPAT_LAB:-4.0.13}
 NUMPY1_STACK=(numpy==1.26.4 pandas==2.2.3 "pyarrow>=16,<26")
+# what the fidelity corpus's notebooks import besides that stack (torch: the CPU build on disk)
+CORPUS_LIBS=(matplotlib seaborn torch==2.13.0)
+FIDELITY=${COMPAT_FIDELITY:-fast}
 PYARROW_NEEDS_NUMPY2=pyarrow==26.0.1
 UI_TESTS=(${COMPAT_UI_TESTS:-ui-tests/test_panel.py ui-tests/test_sidebar.py ui-tests/test_autosave.py})
 # passes alone on 4.0.13, but its wait for the server to drop the kernel is not asserted and
@@ -127,7 +132,8 @@ lap "JupyterLab $LAB_VERSION: browser tests ${UI_TESTS[*]}"
 
 # -- 3. numpy 1.26 + pandas 2.2 --------------------------------------------------------------
 np1=$COMPAT/numpy1
-venv "$np1" "${NUMPY1_STACK[@]}" scipy scikit-learn skops pytest "pytest-jupyter[server]"
+venv "$np1" "${NUMPY1_STACK[@]}" scipy scikit-learn skops "${CORPUS_LIBS[@]}" pytest \
+  "pytest-jupyter[server]"
 install_wheel "$np1" numpy pandas pyarrow
 (cd / && "$np1/bin/python" -c "import numpy, pandas, pyarrow; print('test-compat:   imports:',
   'numpy', numpy.__version__, 'pandas', pandas.__version__, 'pyarrow', pyarrow.__version__)")
@@ -142,4 +148,9 @@ fi
 PYTHONPATH=$pa26 NBVERSION_COMPAT_ARROW=broken \
   "$np1/bin/python" -m pytest -p no:cacheprovider -q tests/kernel/test_arrow_fallback.py
 lap "numpy 1.26 with $PYARROW_NEEDS_NUMPY2: DataFrames pickled, the fix named"
+# saved after every cell, restored live and in a fresh kernel, compared by fingerprints
+corpus=()
+[ "$FIDELITY" = all ] && corpus=(env NBVERSION_FIDELITY=all)
+"${corpus[@]}" "$np1/bin/python" -m pytest -p no:cacheprovider -q tests/fidelity
+lap "numpy 1.26 stack: fidelity corpus ($FIDELITY)"
 echo "test-compat: passed in $(( $(date +%s) - started )) s"
