@@ -125,15 +125,15 @@ test-fidelity: setup
 	NBVERSION_FIDELITY=all $(BIN)/pytest tests/fidelity $(PYTEST_ARGS)
 
 # KISHU_PYTHON: a Python with Kishu installed (it pins old backports: keep it in its own venv)
-bench: setup
+bench: setup chromium
 	$(BIN)/python benchmarks/run.py
-	$(BIN)/python benchmarks/many_versions.py --versions $(BENCH_VERSIONS)
+	$(BIN)/python benchmarks/many_versions.py --browser --versions $(BENCH_VERSIONS)
 	$(BIN)/python benchmarks/notebook_diff.py
 
 # a store with many versions: listing, ahead/behind, no-op push/pull, fsck, gc
 BENCH_VERSIONS ?= 100000
-bench-versions: setup
-	$(BIN)/python benchmarks/many_versions.py --versions $(BENCH_VERSIONS)
+bench-versions: setup chromium
+	$(BIN)/python benchmarks/many_versions.py --browser --versions $(BENCH_VERSIONS)
 
 bench-quick: setup
 	$(BIN)/python benchmarks/run.py --quick --json benchmarks/results/latest-quick.json

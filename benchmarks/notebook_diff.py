@@ -34,7 +34,7 @@ def _cell(i: int, rng: random.Random, version: int) -> dict[str, Any]:
         f"<tr><td>{r}</td><td>{rng.random():.6f}</td><td>{rng.random():.6f}</td></tr>"
         for r in range(120)
     )
-    png = base64.b64encode(rng.randbytes(6000)).decode()
+    png = base64.b64encode(rng.randbytes(12000)).decode()
     log = "".join(f"epoch {e}: loss={rng.random():.5f} acc={rng.random():.4f}\n" for e in range(40))
     return {
         "cell_type": "code",
