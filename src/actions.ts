@@ -220,7 +220,9 @@ export function createActions(
         // older on the left ("before"), newer on the right ("after")
         const ordered =
           x && y && (x.created ?? '') > (y.created ?? '') ? [y, x] : [x, y];
-        await openCompare(app, path, ordered[0]!, ordered[1]!);
+        // outputs render with the notebook's own renderers (images, HTML tables)
+        const rendermime = model.notebook?.content.rendermime ?? null;
+        await openCompare(app, path, ordered[0]!, ordered[1]!, rendermime);
       }),
 
     push: remote =>

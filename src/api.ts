@@ -54,6 +54,13 @@ export function getVersion(id: string, path: string): Promise<IVersionDetails> {
   );
 }
 
+/** The notebook stored in a version (nbformat JSON; untrusted content). */
+export function getVersionNotebook(
+  id: string
+): Promise<{ cells: Record<string, unknown>[] }> {
+  return requestAPI(`versions/${encodeURIComponent(id)}/notebook`);
+}
+
 export function getDiff(
   a: string,
   b: string,

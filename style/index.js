@@ -1,2 +1,4 @@
 import './base.css';
+import './graph.css';
+import './compare.css';
 import './polish.css';

@@ -1,7 +1,10 @@
+import type { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import * as React from 'react';
 
 import { diffSections, IDiffLine, IDiffSection } from '../diffreport';
+import { plainSummary } from '../diffplain';
 import { IVersionDiff, IVersionSummary } from '../tokens';
+import { CellPairs, INotebookLike } from './CellPairs';
 import { relativeTime } from './format';
 
 const SIGN_CLASS: Record<string, string> = {
@@ -55,7 +58,11 @@ function Lines(props: { lines: IDiffLine[] }): JSX.Element {
 }
 
 /** A section: heading, one-line summary, its signed lines (in captioned groups). */
-function Section(props: { section: IDiffSection }): JSX.Element {
+function Section(props: {
+  section: IDiffSection;
+  /** Shown instead of the signed lines (the notebook's cells side by side). */
+  children?: React.ReactNode;
+}): JSX.Element {
   const { section } = props;
   const headingId = `nbversion-diff-heading-${section.key}`;
   const groups = section.groups.filter(g => g.lines.length);
@@ -67,46 +74,99 @@ function Section(props: { section: IDiffSection }): JSX.Element {
     >
       <h3 id={headingId}>{section.title}</h3>
       <p className="jp-nbversion-muted">{section.summary}</p>
-      {groups.map((g, i) => (
-        <div key={i}>
-          {g.caption && section.groups.length > 1 && <h4>{g.caption}</h4>}
-          <Lines lines={g.lines} />
-        </div>
-      ))}
+      {props.children}
+      {!props.children &&
+        groups.map((g, i) => (
+          <div key={i}>
+            {g.caption && section.groups.length > 1 && <h4>{g.caption}</h4>}
+            <Lines lines={g.lines} />
+          </div>
+        ))}
     </section>
   );
 }
 
 function Side(props: { label: string; v: IVersionSummary }): JSX.Element {
   return (
-    <div className="jp-nbversion-side">
-      <strong>{props.label}</strong> <code>{props.v.id.slice(0, 12)}</code>{' '}
-      {props.v.message || '(no message)'} · {props.v.branch} ·{' '}
-      {relativeTime(props.v.created)}
+    <div
+      className="jp-nbversion-side"
+      data-testid={`nbversion-compare-${props.label.toLowerCase()}`}
+    >
+      <strong>{props.label}</strong> {props.v.message || '(no message)'}
+      <div className="jp-nbversion-muted">
+        <code title={props.v.id}>{props.v.id.slice(0, 12)}</code> ·{' '}
+        {props.v.branch} · {relativeTime(props.v.created)}
+        {props.v.author?.name ? ` · ${props.v.author.name}` : ''}
+      </div>
     </div>
   );
 }
 
-/** The diff of two versions in sections: notebook, variables, metrics, environment. */
+/** The two versions' notebooks: loaded, still loading (undefined), or why not (a string). */
+export type ComparedNotebooks =
+  { a: INotebookLike; b: INotebookLike } | string | undefined;
+
+/**
+ * The diff of two versions: a plain-language summary, the cells and outputs side by
+ * side (rendered by JupyterLab's renderers), then variables, metrics & params,
+ * environment and data files.
+ */
 export function CompareView(props: {
   diff: IVersionDiff;
   a: IVersionSummary;
   b: IVersionSummary;
   note?: string | null;
+  notebooks?: ComparedNotebooks;
+  rendermime?: IRenderMimeRegistry | null;
 }): JSX.Element {
   const sections = diffSections(props.diff);
+  const summary = plainSummary(props.diff);
+  const nbs = props.notebooks;
   return (
     <div className="jp-nbversion-compareview" data-testid="nbversion-compare">
-      <Side label="Before" v={props.a} />
-      <Side label="After" v={props.b} />
+      <div className="jp-nbversion-compare-sides">
+        <Side label="Before" v={props.a} />
+        <Side label="After" v={props.b} />
+      </div>
       {props.note && (
         <p className="jp-nbversion-muted" role="note">
           {props.note}
         </p>
       )}
-      {sections.map(s => (
-        <Section key={s.key} section={s} />
-      ))}
+      <section
+        className="jp-nbversion-diffsection"
+        data-testid="nbversion-diff-summary"
+        aria-label="Summary"
+      >
+        <h3>What changed</h3>
+        <ul className="jp-nbversion-plain">
+          {summary.map((text, i) => (
+            <li key={i}>{text}</li>
+          ))}
+        </ul>
+      </section>
+      {sections.map(s =>
+        s.key === 'notebook' && typeof nbs === 'object' ? (
+          <Section key={s.key} section={s}>
+            <CellPairs
+              a={nbs.a}
+              b={nbs.b}
+              rendermime={props.rendermime ?? null}
+            />
+          </Section>
+        ) : (
+          <React.Fragment key={s.key}>
+            {s.key === 'notebook' && (
+              <p className="jp-nbversion-muted" role="status">
+                {nbs === undefined
+                  ? 'Loading the cells of both versions…'
+                  : `The cells cannot be shown side by side: ${nbs}`}
+              </p>
+            )}
+            <Section section={s} />
+          </React.Fragment>
+        )
+      )}
     </div>
   );
 }

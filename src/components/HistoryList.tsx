@@ -1,5 +1,6 @@
 import * as React from 'react';
 
+import { graphWidth, layoutGraph } from '../graph';
 import { VersionsModel } from '../model';
 import { IPanelActions } from './types';
 import { isForeign, UNDO_BRANCH, VersionRow } from './VersionRow';
@@ -45,6 +46,18 @@ export function HistoryList(props: {
   const versions = props.showUndo
     ? model.versions
     : model.versions.filter(v => v.branch !== UNDO_BRANCH);
+  const all = model.versions;
+  const complete = all.length >= model.total || !!model.query;
+  const graph = React.useMemo(() => {
+    // hidden undo points: a version whose parent is one links to that one's parents
+    const hidden = new Map(
+      props.showUndo
+        ? []
+        : all.filter(v => v.branch === UNDO_BRANCH).map(v => [v.id, v.parents])
+    );
+    const rows = layoutGraph(versions, { complete, hidden });
+    return { rows: new Map(rows.map(r => [r.id, r])), lanes: graphWidth(rows) };
+  }, [all, props.showUndo, complete]);
   const user = model.user;
   const storage = model.storage;
   const hasRemotes = model.remotes.length > 0;
@@ -93,6 +106,8 @@ export function HistoryList(props: {
               actions={actions}
               onToggle={onToggle}
               onSelect={onSelect}
+              graph={graph.rows.get(v.id)}
+              graphLanes={graph.lanes}
             />
           ))}
         </ol>

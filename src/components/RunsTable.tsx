@@ -1,8 +1,11 @@
 import * as React from 'react';
 
+import { graphWidth, layoutGraph } from '../graph';
 import { ColumnKey, IColumn, cellValue } from '../runs';
 import { IVersionSummary } from '../tokens';
 import { formatValue, relativeTime } from './format';
+import { GraphCell, graphPixels } from './GraphCell';
+import { UNDO_BRANCH } from './VersionRow';
 
 /** Height of one row in pixels (rows are virtualized: only those in view render). */
 export const ROW_HEIGHT = 28;
@@ -10,10 +13,10 @@ export const ROW_HEIGHT = 28;
 const OVERSCAN = 10;
 /** Fixed column widths (px), so the header and every row line up; params/metrics: 100. */
 const WIDTHS: Partial<Record<ColumnKey, number>> = {
+  notebook: 160,
   branch: 130,
   tags: 110,
   author: 150,
-  notebook: 160,
   created: 110,
   message: 300
 };
@@ -85,9 +88,21 @@ export function RunsTable(props: IRunsTableProps): JSX.Element {
     rows.length,
     Math.ceil((scrollTop + height) / ROW_HEIGHT) + OVERSCAN
   );
+  // the history graph, while rows are in history order (newest first)
+  const showGraph = props.sortKey === 'created' && props.sortDir === -1;
+  const graph = React.useMemo(() => {
+    if (!showGraph) {
+      return null;
+    }
+    const laid = layoutGraph(rows, { complete: true });
+    return { rows: laid, lanes: Math.min(graphWidth(laid), 24) };
+  }, [rows, showGraph]);
+  const graphPx = graph ? graphPixels(graph.lanes) : 0;
   const widths = columns.map(c => WIDTHS[c.key] ?? 100);
-  const template = `32px ${widths.map(w => `${w}px`).join(' ')}`;
-  const rowWidth = 32 + widths.reduce((a, b) => a + b, 0);
+  const template = `32px ${graph ? `${graphPx}px ` : ''}${widths
+    .map(w => `${w}px`)
+    .join(' ')}`;
+  const rowWidth = 32 + graphPx + widths.reduce((a, b) => a + b, 0);
 
   return (
     <div
@@ -111,6 +126,15 @@ export function RunsTable(props: IRunsTableProps): JSX.Element {
           <span role="columnheader" className="jp-nbversion-runs-th">
             <span className="jp-nbversion-sr-only">Selected</span>
           </span>
+          {graph && (
+            <span
+              role="columnheader"
+              className="jp-nbversion-runs-th jp-mod-graph"
+              title="History graph: lanes of branches, joins where they meet"
+            >
+              <span className="jp-nbversion-sr-only">Graph</span>
+            </span>
+          )}
           {columns.map(c => {
             const sorted = props.sortKey === c.key;
             return (
@@ -164,7 +188,7 @@ export function RunsTable(props: IRunsTableProps): JSX.Element {
                 data-version-id={v.id}
                 className={`jp-nbversion-runs-row${isSelected ? ' jp-mod-selected' : ''}${
                   props.focused === v.id ? ' jp-mod-focused' : ''
-                }`}
+                }${v.branch === UNDO_BRANCH ? ' jp-mod-undo' : ''}`}
                 style={{
                   top: index * ROW_HEIGHT,
                   height: ROW_HEIGHT,
@@ -185,6 +209,20 @@ export function RunsTable(props: IRunsTableProps): JSX.Element {
                     onChange={() => props.onToggle(v.id)}
                   />
                 </span>
+                {graph && (
+                  <span
+                    role="gridcell"
+                    className="jp-nbversion-runs-td jp-mod-graph"
+                  >
+                    <GraphCell
+                      row={graph.rows[index]}
+                      lanes={graph.lanes}
+                      nodeY={ROW_HEIGHT / 2}
+                      branch={v.branch}
+                      undo={v.branch === UNDO_BRANCH}
+                    />
+                  </span>
+                )}
                 {columns.map(c => {
                   const text = cellText(v, c.key);
                   return (

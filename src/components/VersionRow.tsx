@@ -2,8 +2,10 @@ import * as React from 'react';
 
 import { DetailsState } from '../model';
 import { IAuthor, IVersionSummary, Locality } from '../tokens';
+import { IGraphRow } from '../graph';
 import { Details } from './Details';
-import { formatValue, laneColor, relativeTime } from './format';
+import { formatValue, relativeTime } from './format';
+import { GraphCell, graphPixels } from './GraphCell';
 import { IPanelActions } from './types';
 
 /** Up to three metrics shown on the row. */
@@ -96,6 +98,9 @@ export const VersionRow = React.memo(
     actions: IPanelActions;
     onToggle: (id: string) => void;
     onSelect: (id: string) => void;
+    /** The row's part of the history graph, and the graph's width in lanes. */
+    graph?: IGraphRow;
+    graphLanes?: number;
   }): JSX.Element => {
     const { version: v, actions } = props;
     const label = v.message || '(no message)';
@@ -112,15 +117,30 @@ export const VersionRow = React.memo(
       props.foreign ? 'jp-mod-foreign' : '',
       props.expanded ? 'jp-mod-expanded' : '',
       props.selected ? 'jp-mod-selected' : '',
-      v.branch === UNDO_BRANCH ? 'jp-mod-undo' : ''
+      v.branch === UNDO_BRANCH ? 'jp-mod-undo' : '',
+      v.parents.length > 1 ? 'jp-mod-join' : ''
     ].join(' ');
+    const lanes = props.graphLanes ?? 1;
     return (
       <li
         className={cls}
         data-testid="nbversion-row"
         data-version-id={v.id}
-        style={{ borderLeftColor: laneColor(v.branch) }}
+        data-lane={props.graph?.lane}
+        style={
+          props.graph ? { paddingLeft: graphPixels(lanes) + 2 } : undefined
+        }
       >
+        {props.graph && (
+          <GraphCell
+            row={props.graph}
+            lanes={lanes}
+            nodeY={13}
+            branch={v.branch}
+            undo={v.branch === UNDO_BRANCH}
+            className="jp-mod-sidebar"
+          />
+        )}
         <div className="jp-nbversion-row-main">
           <input
             type="checkbox"
@@ -134,7 +154,7 @@ export const VersionRow = React.memo(
             className="jp-nbversion-row-summary"
             aria-expanded={props.expanded}
             aria-label={`Details of ${label}`}
-            title={`${v.id}\n${v.created ?? ''}`}
+            title={`${label}\n${v.id}\n${v.created ?? ''}`}
             onClick={() => props.onToggle(v.id)}
           >
             <span className="jp-nbversion-row-title">
@@ -154,6 +174,17 @@ export const VersionRow = React.memo(
                   title="Undo point: saved automatically with what a restore or branch switch replaced (unsaved edits included); restore it to get that state back"
                 >
                   undo point
+                </span>
+              )}
+              {v.parents.length > 1 && (
+                <span
+                  className="jp-nbversion-badge jp-mod-join"
+                  data-testid="nbversion-join-badge"
+                  title={`Join: brings together ${v.parents.length} histories (parents ${v.parents
+                    .map(p => p.slice(0, 8))
+                    .join(', ')})`}
+                >
+                  join
                 </span>
               )}
               {props.branches.map(b => (
