@@ -32,6 +32,7 @@ from ..store.manifest import Manifest, utc_now
 from . import autolog, background, datafiles, snapshot, tracking
 from .coalesce import Coalescer, follow_earlier
 from .datafiles import capture_data_files, tracked_roots
+from .idle_imports import IdleImports
 from .imports import ImportScanner
 from .live import LiveLink, Request, with_notebook_id
 from .outcomes import SaveResult, env_size, failure, save_summary
@@ -77,6 +78,7 @@ class KernelSession(Restoring):
     #: result files of reaped saves that a child still in flight may read
     _spent: list[Path] = field(default_factory=list)
     _warm: bool = False
+    _idle_imports: IdleImports = field(default_factory=IdleImports)  # a child's imports
     #: cells whose auto-save was merged into the next one (see .coalesce)
     coalesce: Coalescer = field(default_factory=Coalescer)
     #: the version this kernel was last saved as or restored from (see :meth:`holds`)
@@ -412,7 +414,7 @@ class KernelSession(Restoring):
             print(f"nbversion: background auto-save failed: {value}", file=sys.stderr)
             return
         summary, outcome = value["summary"], value["outcome"]
-        background.import_like_the_child(value.get("imported", []))
+        self._idle_imports.add(value.get("imported", []), self.shell)
         if outcome is not None:
             self.tracker.commit(summary["version"], ids, outcome)
         self._log(summary, blocked, background=True)
