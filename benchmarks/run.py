@@ -97,14 +97,36 @@ def run_one(tool: str, wl: Workload, python: str, tmp: Path) -> dict[str, Any]:
                 c["variables"] = v.get("variables", {})
             out["logical_bytes"] = logical_bytes([c["variables"] for c in cells])
         out["cells"] = cells
+        out.update(peak_rss(k, "cells"))
         if tool != "none":
             out.update(measure_restores(k, tool, wl, cells, digests, project))
+            out.update(peak_rss(k, "restores"))
     blocked = [c["blocked_s"] for c in cells]
     out["overhead_median_s"] = statistics.median(blocked)
     out["overhead_max_s"] = max(blocked)
     out["store_bytes"] = out["after_wait_store_bytes"]
     shutil.rmtree(project, ignore_errors=True)
     return out
+
+
+RSS = (
+    "(lambda r: [r.getrusage(r.RUSAGE_SELF).ru_maxrss, r.getrusage(r.RUSAGE_CHILDREN).ru_maxrss])"
+    "(__import__('resource'))"
+)
+
+
+def peak_rss(k: BenchKernel, after: str) -> dict[str, float]:
+    """The kernel's peak resident memory so far, and its largest finished child's (MB).
+
+    Linux reports kilobytes. A forked background save's RSS counts the pages it shares
+    copy-on-write with the kernel that it touched, so the child figure bounds its real
+    cost from above; the kernel's own peak is what the machine had to hold.
+    """
+    own, child = k.eval(RSS)
+    return {
+        f"peak_rss_mb_after_{after}": own / 1024,
+        f"child_peak_rss_mb_after_{after}": child / 1024,
+    }
 
 
 def logical_bytes(versions: list[dict[str, dict[str, Any]]]) -> int:
@@ -198,7 +220,7 @@ def fmt_s(x: float | None) -> str:
 def print_table(results: list[dict[str, Any]], ratios: list[dict[str, Any]]) -> None:
     head = (
         f"{'workload':<8} {'tool':<10} {'blocked/cell med':>16} {'max':>9} {'cell wall':>10} "
-        f"{'store':>10} {'restore prev':>12} {'restore early':>13}"
+        f"{'store':>10} {'restore prev':>12} {'restore early':>13} {'peak RSS':>9}"
     )
     print(head)
     print("-" * len(head))
@@ -212,7 +234,8 @@ def print_table(results: list[dict[str, Any]], ratios: list[dict[str, Any]]) -> 
             f"{r['workload']:<8} {r['tool']:<10} {fmt_s(r['overhead_median_s']):>16} "
             f"{fmt_s(r['overhead_max_s']):>9} {fmt_s(wall):>10} "
             f"{r['store_bytes'] / 1e6:>7.0f} MB {fmt_s(r.get('restore_previous_s')):>12} "
-            f"{fmt_s(r.get('restore_early_s')):>12}{ok}"
+            f"{fmt_s(r.get('restore_early_s')):>12}{ok} "
+            f"{r.get('peak_rss_mb_after_cells', 0):>6.0f} MB"
         )
     print()
     for row in ratios:
