@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 from playwright.sync_api import Locator, Page, expect
@@ -18,11 +19,13 @@ from conftest import REPO, Lab
 from nbv_helpers import (
     open_notebook,
     row,
+    row_action,
     rows,
     run_cell,
     save_version,
     shot,
     toast,
+    wait_idle,
     write_notebook,
 )
 from sharing_helpers import ensure_origin, nbv, refresh, remote_row, widen_sidebar
@@ -126,3 +129,26 @@ def test_pull_join_push_shows_a_join_and_keeps_the_teammates_version(
     _assert_join_drawn(
         row(panel, "Join origin/main"), row(panel, "bea's note"), row(panel, "mine two")
     )
+
+    # the filter (a server search) finds the teammate's version too
+    panel.get_by_label("Filter versions").fill("bea's")
+    expect(rows(panel)).to_have_count(1, timeout=30_000)
+    expect(rows(panel).first).to_contain_text("bea's note")
+    panel.get_by_label("Filter versions").fill("")
+    expect(rows(panel)).to_have_count(listed, timeout=30_000)
+
+    # a restore leaves an undo point: a hollow dot in its own lane, hidden with ↶
+    wait_idle(page)
+    row_action(panel, "mine one", "Restore")
+    page.locator(".jp-Dialog").get_by_role("button", name="Restore").click()
+    undo = rows(panel).filter(has=page.get_by_test_id("nbversion-undo-point"))
+    expect(undo).to_have_count(1, timeout=60_000)
+    expect(undo.locator(".jp-nbversion-graph-node")).to_have_class(re.compile("jp-mod-undo"))
+    panel.get_by_role("button", name="Show undo points").click()
+    expect(rows(panel)).to_have_count(listed)
+    expect(panel.locator('[data-testid="nbversion-graph-node"].jp-mod-undo')).to_have_count(0)
+    _assert_join_drawn(
+        row(panel, "Join origin/main"), row(panel, "bea's note"), row(panel, "mine two")
+    )
+    panel.get_by_role("button", name="Show undo points").click()
+    expect(rows(panel)).to_have_count(listed + 1)
