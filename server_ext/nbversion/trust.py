@@ -20,10 +20,11 @@ import hmac
 import json
 import os
 import secrets
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
 from .store.fsutil import atomic_write
+from .store.records import VariableRecord
 
 SIGNATURES_DIR = "signatures"
 AUTHORS_DIR = "authors"
@@ -157,7 +158,9 @@ def is_trusted_author(store_dir: Path, author: str) -> bool:
     return _valid(key, "author:" + author.strip().lower())
 
 
-def runs_code(record: dict[str, Any], variables: dict[str, dict[str, Any]] | None = None) -> bool:
+def runs_code(
+    record: VariableRecord, variables: Mapping[str, VariableRecord] | None = None
+) -> bool:
     """Whether loading a saved variable runs code (pickle, cloudpickle, ...), so needs trust.
 
     A kind that always runs code (pickle) needs trust whatever the record says; others as
@@ -166,11 +169,11 @@ def runs_code(record: dict[str, Any], variables: dict[str, dict[str, Any]] | Non
     The record is only a hint for what to hold back: decoders check the bytes themselves.
     """
     target = record.get("alias_of")
-    if variables is not None and isinstance(target, str) and target in variables:
+    if variables is not None and target is not None and target in variables:
         record = variables[target]
     from .capture.registry import serializers
 
-    kind = record.get("kind")
+    kind = record["kind"]
     for serializer in serializers():
         if kind in (serializer.kind, *serializer.extra_kinds):
             return bool(serializer.always_needs_trust) or record.get("needs_trust") is True

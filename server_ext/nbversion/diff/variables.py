@@ -16,6 +16,7 @@ from ..capture.errors import MalformedValue
 from ..capture.pickle_kind import resolving
 from ..capture.registry import serializer_for
 from ..store.packs import RecordReader
+from ..store.records import VariableRecord
 from .common import dict_diff
 from .frames import frame_stats, frame_values
 from .models import load_torch_weights, model_stats, sklearn_values, torch_values
@@ -46,9 +47,9 @@ class NoDetail(Exception):
     """A value cannot be loaded for detail; the message says why (shown to the user)."""
 
 
-def category(rec: dict[str, Any]) -> str:
+def category(rec: VariableRecord) -> str:
     """array | scalar | container | dataframe | model | object, from kind and type."""
-    kind, tp, stats = rec.get("kind"), str(rec.get("type", "")), rec.get("stats") or {}
+    kind, tp, stats = rec["kind"], rec["type"], rec.get("stats") or {}
     serializer = serializer_for(kind)  # each kind declares how it is compared
     declared = serializer.category(stats) if serializer is not None else None
     if declared is not None:
@@ -68,14 +69,14 @@ class Loader:
     ) -> None:
         self.repo, self.options, self.trusted = repo, options, trusted
 
-    def load(self, rec: dict[str, Any], m: Manifest) -> Any:
+    def load(self, rec: VariableRecord, m: Manifest) -> Any:
         """The value of ``rec`` in version ``m``, or raise :class:`NoDetail` saying why."""
-        opts, kind, version = self.options, str(rec.get("kind")), m.id
+        opts, kind, version = self.options, rec["kind"], m.id
         if self.repo is None or not opts.load_values:
             raise NoDetail("values were not loaded (stats only)")
-        if int(rec.get("size", 0)) > opts.max_value_bytes:
+        if rec["size"] > opts.max_value_bytes:
             raise NoDetail(
-                f"{int(rec['size']):,} bytes is above max_value_bytes ({opts.max_value_bytes:,})"
+                f"{rec['size']:,} bytes is above max_value_bytes ({opts.max_value_bytes:,})"
             )
         if kind == "import":  # loading would import the module here: the stats say it all
             raise NoDetail("an import reference: compare its module, attribute and version")
@@ -106,7 +107,7 @@ class Loader:
         return self.load(rec, m)
 
 
-def _stats_detail(cat: str, va: dict[str, Any], vb: dict[str, Any]) -> dict[str, Any]:
+def _stats_detail(cat: str, va: VariableRecord, vb: VariableRecord) -> dict[str, Any]:
     sa, sb = va.get("stats") or {}, vb.get("stats") or {}
     if cat == "array":
         return array_stats(sa, sb)
@@ -117,8 +118,8 @@ def _stats_detail(cat: str, va: dict[str, Any], vb: dict[str, Any]) -> dict[str,
     if cat == "container":
         return container_stats(sa, sb)
     if cat == "scalar":
-        return scalar_stats(sa, sb, va.get("summary", ""), vb.get("summary", ""))
-    return object_stats(sa, sb, va.get("summary", ""), vb.get("summary", ""))
+        return scalar_stats(sa, sb, va["summary"], vb["summary"])
+    return object_stats(sa, sb, va["summary"], vb["summary"])
 
 
 def _value_detail(
@@ -136,24 +137,24 @@ def _value_detail(
 
 
 def changed_detail(
-    va: dict[str, Any], vb: dict[str, Any], versions: tuple[Manifest, Manifest], loader: Loader
+    va: VariableRecord, vb: VariableRecord, versions: tuple[Manifest, Manifest], loader: Loader
 ) -> dict[str, Any]:
     """``detail`` of one changed variable: stats first, then values when they may load."""
     cat_a, cat_b = category(va), category(vb)
-    same_kind = va.get("kind") == vb.get("kind")
+    same_kind = va["kind"] == vb["kind"]
     if cat_a != cat_b or not same_kind:
         return {
             "category": "type_changed",
             "level": "stats",
             "reason": "the type changed",
-            "before": va.get("summary"),
-            "after": vb.get("summary"),
+            "before": va["summary"],
+            "after": vb["summary"],
         }
     detail: dict[str, Any] = {"category": cat_a, "level": "stats", "reason": None}
     detail.update(_stats_detail(cat_a, va, vb))
     try:
         x, y = loader.load(va, versions[0]), loader.load(vb, versions[1])
-        detail.update(_value_detail(cat_a, str(va.get("kind")), loader.options)(x, y))
+        detail.update(_value_detail(cat_a, va["kind"], loader.options)(x, y))
         detail["level"] = "full"
     except NoDetail as err:
         detail["reason"] = str(err)
@@ -162,9 +163,9 @@ def changed_detail(
     return detail
 
 
-def _same_content(va: dict[str, Any], vb: dict[str, Any], loader: Loader) -> bool:
+def _same_content(va: VariableRecord, vb: VariableRecord, loader: Loader) -> bool:
     """Whether two records hold the same encoding (small values: wherever their packs are)."""
-    if va.get("oid") == vb.get("oid") and va.get("pack") == vb.get("pack"):
+    if va["oid"] == vb["oid"] and va.get("pack") == vb.get("pack"):
         return True
     if "pack" not in va and "pack" not in vb:
         return False
@@ -186,20 +187,20 @@ def variables_diff(a: Manifest, b: Manifest, loader: Loader) -> dict[str, Any]:
             out["added"].append(
                 {
                     "name": name,
-                    "type": vb.get("type"),
-                    "kind": vb.get("kind"),
-                    "after": vb.get("summary"),
-                    "size": vb.get("size"),
+                    "type": vb["type"],
+                    "kind": vb["kind"],
+                    "after": vb["summary"],
+                    "size": vb["size"],
                 }
             )
         elif vb is None and va is not None:
             out["removed"].append(
                 {
                     "name": name,
-                    "type": va.get("type"),
-                    "kind": va.get("kind"),
-                    "before": va.get("summary"),
-                    "size": va.get("size"),
+                    "type": va["type"],
+                    "kind": va["kind"],
+                    "before": va["summary"],
+                    "size": va["size"],
                 }
             )
         elif va is not None and vb is not None:
@@ -209,14 +210,14 @@ def variables_diff(a: Manifest, b: Manifest, loader: Loader) -> dict[str, Any]:
             out["changed"].append(
                 {
                     "name": name,
-                    "type_before": va.get("type"),
-                    "type_after": vb.get("type"),
-                    "kind_before": va.get("kind"),
-                    "kind_after": vb.get("kind"),
-                    "before": va.get("summary"),
-                    "after": vb.get("summary"),
-                    "size_before": va.get("size"),
-                    "size_after": vb.get("size"),
+                    "type_before": va["type"],
+                    "type_after": vb["type"],
+                    "kind_before": va["kind"],
+                    "kind_after": vb["kind"],
+                    "before": va["summary"],
+                    "after": vb["summary"],
+                    "size_before": va["size"],
+                    "size_after": vb["size"],
                     "stats": dict_diff(_flat(va), _flat(vb)),
                     "detail": changed_detail(va, vb, (a, b), loader),
                 }
@@ -224,6 +225,6 @@ def variables_diff(a: Manifest, b: Manifest, loader: Loader) -> dict[str, Any]:
     return out
 
 
-def _flat(rec: dict[str, Any]) -> dict[str, Any]:
+def _flat(rec: VariableRecord) -> dict[str, Any]:
     """Scalar-valued stats only (the stats dict diff stays small)."""
     return {k: v for k, v in (rec.get("stats") or {}).items() if not isinstance(v, dict)}

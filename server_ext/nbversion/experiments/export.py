@@ -36,7 +36,7 @@ def _write_model(repo: Repository, m: Manifest, name: str, out: Path) -> tuple[d
     header = reader.header(rec)
     kind, meta = header["kind"], header["meta"]
     stats = rec.get("stats") or {}
-    info: dict[str, Any] = {"variable": name, "class": rec.get("type"), "kind": kind}
+    info: dict[str, Any] = {"variable": name, "class": rec["type"], "kind": kind}
     if kind == "sklearn" and meta.get("format") == "skops":
         data = b"".join(bytes(b) for b in reader.buffers(rec))
         (out / "model.skops").write_bytes(data)

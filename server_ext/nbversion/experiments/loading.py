@@ -19,9 +19,10 @@ from ..errors import NotFound
 from ..store import Repository
 from ..store.manifest import Manifest
 from ..store.packs import RecordReader
+from ..store.records import VariableRecord
 
 
-def variable_record(manifest: Manifest, name: str) -> dict[str, Any]:
+def variable_record(manifest: Manifest, name: str) -> VariableRecord:
     """The manifest record of variable ``name``, or NotFound listing what the version has."""
     rec = manifest.variables.get(name)
     if rec is None:

@@ -18,6 +18,7 @@ from typing import Any
 
 from ..capture import import_kind
 from ..store.objects import ObjectStore
+from ..store.records import VariableRecord
 
 Hint = tuple[str, str | None]
 
@@ -83,10 +84,10 @@ def record(
     name: str,
     value: Any,
     hint: Hint | None,
-    previous: Mapping[str, Any] | None,
+    previous: VariableRecord | None,
     objects: ObjectStore,
     fingerprint: Any,
-) -> tuple[dict[str, Any], bool] | None:
+) -> tuple[VariableRecord, bool] | None:
     """The manifest record of ``name`` when it is bound by an import, else None.
 
     Returns ``(record, reused)``: the previous record when the reference is unchanged (same
@@ -99,7 +100,7 @@ def record(
     enc = import_kind.encoded(name, value, ref)
     fp = fingerprint(enc)
     if previous is not None and previous.get("fingerprint") == fp:
-        return dict(previous), True
+        return previous.copy(), True
     return {
         "oid": objects.put_json({"kind": enc.kind, "meta": enc.meta}),
         "buffers": [],
@@ -113,12 +114,12 @@ def record(
     }, False
 
 
-def is_import(rec: Mapping[str, Any] | None) -> bool:
+def is_import(rec: VariableRecord | None) -> bool:
     """Whether a manifest record is an import reference."""
-    return rec is not None and rec.get("kind") == import_kind.KIND
+    return rec is not None and rec["kind"] == import_kind.KIND
 
 
-def live_matches(rec: Mapping[str, Any], namespace: Mapping[str, Any], name: str) -> bool:
+def live_matches(rec: VariableRecord, namespace: Mapping[str, Any], name: str) -> bool:
     """Whether the live ``name`` already is the object an import record names (a restore
     then leaves it alone). Never imports: a module not loaded yet cannot be bound."""
     meta = (rec.get("stats") or {}).get("import") or {}

@@ -32,7 +32,7 @@ def held_back(manifest: Manifest, names: list[str] | None, trusted: bool) -> dic
         return {}
     wanted = names if names else list(manifest.variables)
     held = {
-        n: f"held back: loading this {rec.get('type', 'object')} unpickles it, which can run "
+        n: f"held back: loading this {rec['type']} unpickles it, which can run "
         f"code, and version {manifest.id[:10]} is not trusted here (%version trust "
         f"{manifest.id[:10]}, or restore with --trust)"
         for n in wanted

@@ -10,6 +10,7 @@ progress.
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from typing import Any
 from .. import protocol
 from ..errors import NbVersionError
 from ..protocol import cancel_marker
+from ..store.records import VariableRecord
 from ..store.refs import UNDO_BRANCH
 from .session import KernelSession
 
@@ -161,13 +163,13 @@ def preview_restore(notebook: str, ref: str, names: list[str] | None) -> str:
 
 
 def untrusted_loads(
-    variables: dict[str, dict[str, Any]], to_load: list[str]
+    variables: Mapping[str, VariableRecord], to_load: list[str]
 ) -> list[dict[str, str]]:
     """The variables among ``to_load`` whose decoding runs code (pickle, cloudpickle, …)."""
     from .. import trust
 
     return [
-        {"name": name, "type": str(rec.get("type", "")), "kind": str(rec.get("kind", ""))}
+        {"name": name, "type": rec["type"], "kind": rec["kind"]}
         for name in to_load
         if (rec := variables.get(name)) is not None and trust.runs_code(rec, variables)
     ]

@@ -139,10 +139,10 @@ class VersionView:
     def _var_rows(self) -> list[list[str]]:
         rows = []
         for name, v in sorted(self.m.variables.items()):
-            summary = v.get("summary", "")
-            if v.get("alias_of"):
-                summary = f"same object as {v['alias_of']}"
-            rows.append([name, v.get("type", ""), summary, _size(int(v.get("size", 0)))])
+            summary = v["summary"]
+            if alias := v.get("alias_of"):
+                summary = f"same object as {alias}"
+            rows.append([name, v["type"], summary, _size(v["size"])])
         return rows
 
     def _skipped_rows(self) -> list[list[str]]:
@@ -191,10 +191,11 @@ class SavedView:
     def _rows(self) -> list[list[str]]:
         rows = []
         for name in self.written[: self.LIMIT]:
-            v = self.m.variables.get(name, {})
-            rows.append(
-                [name, v.get("type", ""), v.get("summary", ""), _size(int(v.get("size", 0)))]
-            )
+            v = self.m.variables.get(name)
+            if v is None:
+                rows.append([name, "", "", _size(0)])
+            else:
+                rows.append([name, v["type"], v["summary"], _size(v["size"])])
         return rows
 
     def _more(self) -> str:

@@ -16,6 +16,7 @@ from .. import trust
 from ..errors import Conflict, NotFound
 from ..store.fsutil import atomic_write
 from ..store.manifest import Manifest
+from ..store.records import VariableRecord
 from ..store.refs import UNDO_BRANCH
 from . import datafiles, snapshot, tracking
 from .outcomes import held_back
@@ -158,7 +159,7 @@ class Restoring:
         """Fingerprints of live variables that tracking shows untouched since ``head``."""
         return {n: str(r["fingerprint"]) for n, r in self._live_records(head).items()}
 
-    def _live_records(self, head: Manifest | None) -> dict[str, dict[str, Any]]:
+    def _live_records(self, head: Manifest | None) -> dict[str, VariableRecord]:
         """Stored records that live variables are known to equal (tracking: untouched since
         ``head``, or since a restore assigned them)."""
         if head is None:

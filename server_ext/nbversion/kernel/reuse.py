@@ -12,14 +12,15 @@ from typing import Any
 
 from ..store import packs
 from ..store.objects import ObjectStore
+from ..store.records import VariableRecord
 
 
 def load_reusing(
     name: str,
-    rec: Mapping[str, Any],
+    rec: VariableRecord,
     header: Mapping[str, Any],
     namespace: MutableMapping[str, Any],
-    live_records: Mapping[str, Mapping[str, Any]],
+    live_records: Mapping[str, VariableRecord],
     objects: ObjectStore,
 ) -> Any:
     """A DataFrame built from the live one's equal columns plus the others read from the store.
@@ -31,7 +32,7 @@ def load_reusing(
     if (
         header.get("kind") != "pandas"
         or live_rec is None
-        or live_rec.get("kind") != "pandas"
+        or live_rec["kind"] != "pandas"
         or "alias_of" in live_rec
         or name not in namespace
         or packs.is_packed(rec)
@@ -41,7 +42,7 @@ def load_reusing(
     from ..capture import pandas_kind
 
     try:
-        live_header = objects.get_json(str(live_rec["oid"]))
+        live_header = objects.get_json(live_rec["oid"])
         return pandas_kind.decode_reusing(
             header["meta"],
             list(rec.get("buffers", [])),

@@ -26,6 +26,7 @@ from collections.abc import Iterable, Mapping, MutableMapping
 from typing import Any
 
 from ..capture.matplotlib_refs import artist_paths
+from ..store.records import VariableRecord
 
 _CONTAINERS = (list, dict, tuple, set, frozenset)
 #: Objects visited per variable while looking for shared containers.
@@ -97,7 +98,7 @@ def add_notebook_code(
             shared.setdefault(id(value), name)
 
 
-def follow_refs(plan: dict[str, list[str]], variables: Mapping[str, Mapping[str, Any]]) -> None:
+def follow_refs(plan: dict[str, list[str]], variables: Mapping[str, VariableRecord]) -> None:
     """A variable that refers to a reloaded one is reloaded too, although its own record
     matches: the live ``ax`` (or optimizer) holds parts of the old ``fig`` (or model)."""
     reloaded = set(plan["restore"])

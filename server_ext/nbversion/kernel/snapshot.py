@@ -38,6 +38,7 @@ from ..capture.pickle_kind import resolving, shared_objects
 from ..capture.registry import shareable_kinds
 from ..store import packs
 from ..store.objects import ObjectStore
+from ..store.records import VariableRecord
 from . import imports, loadback, reuse, sharing
 from .deferred import deferred_stats, stats_of
 
@@ -60,7 +61,7 @@ def fingerprint(enc: Encoded) -> str:
 class CaptureResult:
     """Manifest-ready variable records, skipped names with reasons, and what was written."""
 
-    variables: dict[str, dict[str, Any]] = field(default_factory=dict)
+    variables: dict[str, VariableRecord] = field(default_factory=dict)
     skipped: list[dict[str, str]] = field(default_factory=list)
     written: list[str] = field(default_factory=list)
     reused: list[str] = field(default_factory=list)
@@ -74,7 +75,7 @@ class CaptureResult:
 def capture(
     namespace: MutableMapping[str, Any],
     objects: ObjectStore,
-    previous: dict[str, dict[str, Any]] | None = None,
+    previous: Mapping[str, VariableRecord] | None = None,
     *,
     names: Iterable[str] | None = None,
     verify: bool = False,
@@ -101,7 +102,7 @@ def capture(
 def _capture(
     namespace: MutableMapping[str, Any],
     objects: ObjectStore,
-    previous: dict[str, dict[str, Any]] | None,
+    previous: Mapping[str, VariableRecord] | None,
     names: Iterable[str] | None,
     verify: bool,
     progress: Progress | None,
@@ -130,11 +131,11 @@ def _capture(
         seen[id(value)] = name
         old = previous.get(name)
         if only is not None and name not in only and old is not None and "alias_of" not in old:
-            result.variables[name] = dict(old)  # untouched since the last save
+            result.variables[name] = old.copy()  # untouched since the last save
             result.reused.append(name)
-            if old.get("kind") in shareable_kinds():
+            if old["kind"] in shareable_kinds():
                 shared[id(value)] = name
-            sharing.add_parts(shared, name, value, str(old.get("kind")))
+            sharing.add_parts(shared, name, value, old["kind"])
             continue
         order.append((name, value))
     # containers another variable holds: the holder refers to them by name (identity)
@@ -187,13 +188,14 @@ def _capture(
         result.encoded.append(name)
         old = previous.get(name)
         if old is not None and old.get("fingerprint") == fp and "alias_of" not in old:
-            result.variables[name] = dict(old)
+            result.variables[name] = old.copy()
             result.reused.append(name)
         elif (problem := problems.get(name)) is not None:
             result.skipped.append({"name": name, "type": enc.type_name, "reason": problem})
             continue
         else:
-            record: dict[str, Any] = {
+            record: VariableRecord = {
+                "oid": "",  # the header's object, or the pack's (set by packer.flush)
                 "kind": enc.kind,
                 "type": enc.type_name,
                 "summary": enc.summary,
@@ -222,7 +224,9 @@ def _capture(
         if enc is _ALIAS:
             target = seen[id(value)]
             if target in result.variables:
-                result.variables[name] = {**result.variables[target], "alias_of": target}
+                alias = result.variables[target].copy()
+                alias["alias_of"] = target
+                result.variables[name] = alias
     return result
 
 
@@ -230,7 +234,7 @@ def _imported(
     name: str,
     value: Any,
     hints: Mapping[str, imports.Hint],
-    previous: dict[str, dict[str, Any]],
+    previous: Mapping[str, VariableRecord],
     objects: ObjectStore,
     result: CaptureResult,
 ) -> bool:
@@ -256,7 +260,7 @@ def _likely_shareable(value: Any) -> bool:
 ROUND_TRIP_LIMIT = 8 * 1024 * 1024
 
 
-def _to_check(enc: Encoded, old: dict[str, Any] | None, fp: str) -> bool:
+def _to_check(enc: Encoded, old: VariableRecord | None, fp: str) -> bool:
     """Whether a value is loaded back once (:mod:`.loadback`): a new, small pickle."""
     if not enc.needs_trust or enc.nbytes > ROUND_TRIP_LIMIT:
         return False
@@ -299,10 +303,10 @@ def live_fingerprint(value: Any) -> str | None:
 
 def plan_restore(
     namespace: MutableMapping[str, Any],
-    variables: dict[str, dict[str, Any]],
+    variables: Mapping[str, VariableRecord],
     names: Iterable[str] | None = None,
     known: Mapping[str, str] | None = None,
-    live_records: Mapping[str, Mapping[str, Any]] | None = None,
+    live_records: Mapping[str, VariableRecord] | None = None,
 ) -> dict[str, list[str]]:
     """Preview a restore: which names would be loaded, left alone or removed.
 
@@ -334,12 +338,13 @@ def plan_restore(
 
 
 def _known(
-    known: Mapping[str, str] | None, live_records: Mapping[str, Mapping[str, Any]] | None
+    known: Mapping[str, str] | None, live_records: Mapping[str, VariableRecord] | None
 ) -> dict[str, str]:
     out = dict(known or {})
     for name, rec in (live_records or {}).items():
-        if rec.get("fingerprint") and "alias_of" not in rec:
-            out.setdefault(name, str(rec["fingerprint"]))
+        fp = rec.get("fingerprint")
+        if fp and "alias_of" not in rec:
+            out.setdefault(name, fp)
     return out
 
 
@@ -350,7 +355,7 @@ def _live(namespace: MutableMapping[str, Any], name: str, known: Mapping[str, st
 
 def restore(
     namespace: MutableMapping[str, Any],
-    variables: dict[str, dict[str, Any]],
+    variables: Mapping[str, VariableRecord],
     objects: ObjectStore,
     *,
     names: Iterable[str] | None = None,
@@ -359,7 +364,7 @@ def restore(
     progress: Progress | None = None,
     keep_extra: bool = False,
     known: Mapping[str, str] | None = None,
-    live_records: Mapping[str, Mapping[str, Any]] | None = None,
+    live_records: Mapping[str, VariableRecord] | None = None,
 ) -> RestoreResult:
     """Put saved variables back into ``namespace``, loading only those that differ.
 
@@ -380,7 +385,7 @@ def restore(
         result.failed[name] = "not in this version"
     loaded: dict[str, Any] = {}
     by_oid: dict[str, Any] = {}
-    total = sum(int(variables[n].get("size", 0)) for n in plan["restore"])
+    total = sum(variables[n]["size"] for n in plan["restore"])
     done = 0
     unchanged = set(plan["unchanged"])
     reader = packs.RecordReader(objects)
@@ -434,7 +439,7 @@ def restore(
                     result.notes.append(note)
                 continue
             loaded[name] = load(name)
-            done += int(variables[name].get("size", 0))
+            done += variables[name]["size"]
             if progress is not None:
                 progress(done, total, name)
     # aliases of an unchanged variable must point at the live object, not a new copy

@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..capture import matplotlib_refs
+from ..store.records import VariableRecord
 
 #: Names whose use lets a cell reach variables without naming them.
 UNKNOWN_NAMES = frozenset(
@@ -311,7 +312,7 @@ class Tracker:
     last_fingerprinted: list[str] = field(default_factory=list)
     #: records that live values are known to equal although ``base`` has others: a restore
     #: assigned them from another version (see :meth:`adopt`); cleared by the next commit
-    restored: dict[str, dict[str, Any]] = field(default_factory=dict)
+    restored: dict[str, VariableRecord] = field(default_factory=dict)
     _last_cell: tuple[str, frozenset[str] | None] | None = field(default=None, repr=False)
 
     def note_cell(self, source: str, transform: Callable[[str], str] | None = None) -> None:
@@ -359,7 +360,7 @@ class Tracker:
         self.pending |= taken.names
         self.unknown = True
 
-    def adopt(self, name: str, value: Any, record: dict[str, Any], ns_id: int) -> None:
+    def adopt(self, name: str, value: Any, record: VariableRecord, ns_id: int) -> None:
         """A restore bound ``name`` to ``value``, which equals the stored ``record``.
 
         Until a cell mentions it (or its binding changes), the next save and restore treat
@@ -367,7 +368,7 @@ class Tracker:
         """
         self.adopt_all([(name, value, record)], ns_id)
 
-    def adopt_all(self, adopted: list[tuple[str, Any, dict[str, Any]]], ns_id: int) -> None:
+    def adopt_all(self, adopted: list[tuple[str, Any, VariableRecord]], ns_id: int) -> None:
         """:meth:`adopt` for many names, copying the footprint map once (not once per name:
         a restore of 50,000 variables spent minutes copying it)."""
         footprints = dict(self.footprints)  # a Pending taken earlier may share the old one
@@ -375,7 +376,7 @@ class Tracker:
             self.pending.discard(name)
             self.ids[name] = id(value)
             footprints[name] = footprint(value, ns_id)
-            self.restored[name] = dict(record)
+            self.restored[name] = record.copy()
         self.footprints = footprints
 
     def forget(self, name: str) -> None:
@@ -410,9 +411,9 @@ class Pending:
     ids: dict[str, int]
     footprints: Mapping[str, Footprint]
     #: records restores assigned since ``base`` (they stand in for ``base``'s)
-    restored: Mapping[str, dict[str, Any]] = field(default_factory=dict)
+    restored: Mapping[str, VariableRecord] = field(default_factory=dict)
 
-    def previous(self, recorded: Mapping[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    def previous(self, recorded: Mapping[str, VariableRecord]) -> dict[str, VariableRecord]:
         """The records live values are known to match: ``recorded`` overlaid by restores."""
         return {**recorded, **self.restored} if self.restored else dict(recorded)
 

@@ -179,7 +179,7 @@ def _check_slices(
     """
     problems = []
     for name, rec in sorted(manifest.variables.items()):
-        oid = str(rec.get("oid"))
+        oid = rec["oid"]
         if not is_packed(rec) or oid in corrupt or oid in remote_only:
             continue
         if not reader.objects.has(oid):

@@ -17,11 +17,11 @@ import blake3
 
 from ..errors import InvalidInput
 from .names import data_path_problem, variable_name_problem
+from .records import VariableRecord, variable_problem
 
 FORMAT = 1
 _ID_RE = re.compile(r"^[0-9a-f]{64}$")
 _ISO_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$")
-_VARIABLE_KEYS = ("oid", "kind", "type", "summary", "size")
 
 
 def utc_now() -> str:
@@ -74,7 +74,7 @@ class Manifest:
     author: dict[str, str]
     created: str = field(default_factory=utc_now)
     parents: list[str] = field(default_factory=list)
-    variables: dict[str, dict[str, Any]] = field(default_factory=dict)
+    variables: dict[str, VariableRecord] = field(default_factory=dict)
     data_files: dict[str, dict[str, Any]] = field(default_factory=dict)
     params: dict[str, Any] = field(default_factory=dict)
     metrics: dict[str, Any] = field(default_factory=dict)
@@ -193,10 +193,8 @@ class Manifest:
         for name, var in self.variables.items():
             why = variable_name_problem(name)
             _need(why is None, f"variable name {name!r} is refused: {why}")
-            _need(isinstance(var, dict), f"variables.{name} must be an object")
-            missing = [k for k in _VARIABLE_KEYS if k not in var]
-            _need(not missing, f"variables.{name} lacks {missing}")
-            _need(_is_id(var["oid"]), f"variables.{name}.oid must be an object id")
+            problem = variable_problem(var)
+            _need(problem is None, f"variables.{name}{problem}")
         _need(isinstance(self.data_files, dict), "data_files must be an object")
         for path, entry in self.data_files.items():
             why = data_path_problem(path)

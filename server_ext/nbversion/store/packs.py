@@ -20,12 +20,13 @@ kept until the last of them goes.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, MutableMapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from ..errors import CorruptObject
 from .fsutil import Buffer
 from .objects import ObjectStore, byte_view, hash_bytes
+from .records import VariableRecord
 
 PACK_MAGIC = b"nbversion-pack\n"
 #: An encoding (header + buffers) up to this size goes into a pack, not objects of its own.
@@ -34,7 +35,7 @@ PACK_LIMIT = 64 << 10
 PACK_TARGET = 4 << 20
 
 
-def is_packed(rec: Mapping[str, Any]) -> bool:
+def is_packed(rec: VariableRecord) -> bool:
     """Whether a variable record points into a pack."""
     return "pack" in rec
 
@@ -51,12 +52,10 @@ class PackWriter:
         self.objects = objects
         self._parts: list[bytes | memoryview] = [PACK_MAGIC]
         self._size = len(PACK_MAGIC)
-        self._records: list[MutableMapping[str, Any]] = []
+        self._records: list[VariableRecord] = []
         self.packs: list[str] = []
 
-    def add(
-        self, record: MutableMapping[str, Any], header: bytes, buffers: Sequence[Buffer]
-    ) -> None:
+    def add(self, record: VariableRecord, header: bytes, buffers: Sequence[Buffer]) -> None:
         """Queue ``record``'s encoding; its ``oid``, ``buffers`` and ``pack`` are set by flush."""
         slices = []
         parts: list[bytes | memoryview] = [header, *map(byte_view, buffers)]
@@ -86,7 +85,7 @@ class PackWriter:
         return self.packs
 
 
-def slice_problem(rec: Mapping[str, Any], pack_size: int) -> str | None:
+def slice_problem(rec: VariableRecord, pack_size: int) -> str | None:
     """Why a packed record's slices do not fit its pack (None: they do)."""
     slices = rec.get("pack")
     if not isinstance(slices, list) or not slices:
@@ -125,26 +124,26 @@ class RecordReader:
             self._packs[oid] = data
         return data
 
-    def _slices(self, rec: Mapping[str, Any]) -> tuple[bytes, list[list[int]]]:
-        oid = str(rec["oid"])
+    def _slices(self, rec: VariableRecord) -> tuple[bytes, list[list[int]]]:
+        oid = rec["oid"]
         data = self._pack(oid)
         problem = slice_problem(rec, len(data))
         if problem is not None:
             raise CorruptObject(oid, problem)
-        return data, list(rec["pack"])
+        return data, rec["pack"]
 
-    def header(self, rec: Mapping[str, Any]) -> Any:
+    def header(self, rec: VariableRecord) -> Any:
         """The record's ``{kind, meta}`` header."""
         if not is_packed(rec):
-            return self.objects.get_json(str(rec["oid"]))
+            return self.objects.get_json(rec["oid"])
         data, slices = self._slices(rec)
         off, n = slices[0]
         try:
             return json.loads(data[off : off + n])
         except ValueError as err:
-            raise CorruptObject(str(rec["oid"]), f"pack header slice is not JSON ({err})") from None
+            raise CorruptObject(rec["oid"], f"pack header slice is not JSON ({err})") from None
 
-    def buffers(self, rec: Mapping[str, Any]) -> list[bytearray]:
+    def buffers(self, rec: VariableRecord) -> list[bytearray]:
         """The record's buffers (writable copies; packed ones are small)."""
         if not is_packed(rec):
             return [self.objects.get_buffer(b) for b in rec.get("buffers", [])]
@@ -152,14 +151,14 @@ class RecordReader:
         view = memoryview(data)
         return [bytearray(view[off : off + n]) for off, n in slices[1:]]
 
-    def content_ids(self, rec: Mapping[str, Any]) -> tuple[str, list[str]]:
+    def content_ids(self, rec: VariableRecord) -> tuple[str, list[str]]:
         """BLAKE3 of the header and of each buffer: what a record holds, wherever it lives.
 
         Two records with equal content ids hold the same encoding, whether packed (in
         whichever pack) or stored as objects of their own.
         """
         if not is_packed(rec):
-            return str(rec["oid"]), list(rec.get("buffers", []))
+            return rec["oid"], list(rec.get("buffers", []))
         data, slices = self._slices(rec)
         view = memoryview(data)
         ids = [hash_bytes(view[off : off + n]) for off, n in slices]

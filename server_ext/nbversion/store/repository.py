@@ -6,7 +6,7 @@ import os
 import random
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import AbstractContextManager
 from pathlib import Path
 from types import TracebackType
@@ -22,6 +22,7 @@ from .locks import StoreLock
 from .manifest import Manifest
 from .notebook_file import default_author, notebook_id_of, read_notebook
 from .objects import ObjectStore
+from .records import VariableRecord
 from .refs import HEADS, TAGS, ReflogEntry, RefStore, check_notebook_id, check_ref_name
 from .versions import VersionStore
 
@@ -191,7 +192,7 @@ class Repository:
         branch: str | None = None,
         author: dict[str, str] | None = None,
         parents: list[str] | None = None,
-        variables: dict[str, dict[str, Any]] | None = None,
+        variables: Mapping[str, VariableRecord] | None = None,
         data_files: dict[str, dict[str, Any]] | None = None,
         params: dict[str, Any] | None = None,
         metrics: dict[str, Any] | None = None,

@@ -105,8 +105,8 @@ class Catalog:
             for b in rec.get("buffers", []):
                 oids.update(self.expand(b))
             yield "variable", name, oids
-        for path, rec in sorted(m.data_files.items()):
-            yield "data file", path, set(self.expand(rec["oid"]))
+        for path, entry in sorted(m.data_files.items()):
+            yield "data file", path, set(self.expand(entry["oid"]))
 
     def oids(self, m: Manifest) -> set[str]:
         """Every object a version needs, chunks included."""
