@@ -25,6 +25,7 @@ import hashlib
 import json
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,8 @@ _KEY_ID = re.compile(r"^[0-9a-f]{16}$")
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 _SIG = re.compile(r"^[0-9a-f]{128}$")
 MAX_KEY_FILE = 4096
+#: ``(store_dir, key_id, email) -> bool``: whether this user trusts a key for that author.
+KeyTrust = Callable[[Path, str, str], bool]
 _DOMAIN = b"nbversion-version-v1:"
 
 
@@ -198,12 +201,17 @@ def keys(store_dir: Path) -> list[TeamKey]:
     return out
 
 
-def signed_by_trusted_key(store_dir: Path, version_id: str, author_email: str) -> str | None:
-    """The id of a trusted, unrevoked key that signed ``version_id`` for ``author_email``."""
+def signed_by_trusted_key(
+    store_dir: Path, version_id: str, author_email: str, is_trusted_key: KeyTrust
+) -> str | None:
+    """The id of a trusted, unrevoked key that signed ``version_id`` for ``author_email``.
+
+    ``is_trusted_key(store_dir, key_id, email)`` is this user's choice of keys
+    (:func:`nbversion.trust.is_trusted_key`), passed in so this module, below
+    :mod:`nbversion.trust`, never imports it.
+    """
     from cryptography.exceptions import InvalidSignature
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-
-    from .trust import is_trusted_key
 
     folder = _team(store_dir, "sigs", version_id)
     if not _HEX64.match(version_id) or not folder.is_dir():

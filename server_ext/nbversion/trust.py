@@ -87,7 +87,7 @@ def is_trusted(store_dir: Path, version_id: str) -> bool:
     if keys and email:
         from .teamtrust import signed_by_trusted_key
 
-        if signed_by_trusted_key(store_dir, version_id, email) is not None:
+        if signed_by_trusted_key(store_dir, version_id, email, is_trusted_key) is not None:
             return True
     author = email or name
     return authors and bool(author) and is_trusted_author(store_dir, author)

@@ -170,7 +170,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--html", action="store_true", help=_HTML_HELP)
     s.set_defaults(func=_diff)
 
-    from ..experiments.magic_commands import add_subcommands  # evaluate, alias
+    from .magic_experiments import add_subcommands  # evaluate, alias
 
     add_subcommands(sub)
     return p

@@ -1,7 +1,8 @@
 """``%version evaluate`` and ``%version alias``: subcommands added to the magic's parser.
 
-Kept here so :mod:`nbversion.kernel.magic` needs only one line to gain them. Handlers
-read the live namespace (for the evaluation data) but never assign into it.
+A front end of :mod:`nbversion.experiments`, so it lives with the magic: the kernel
+imports experiments, never the other way round (``lint-imports`` refuses a cycle).
+Handlers read the live namespace (for the evaluation data) but never assign into it.
 """
 
 from __future__ import annotations
@@ -10,8 +11,8 @@ import argparse
 from typing import Any
 
 from ..errors import InvalidInput
-from ..kernel import render
-from .metrics import METRICS
+from ..experiments.metrics import METRICS
+from . import render
 
 
 def add_subcommands(sub: Any) -> None:
@@ -38,8 +39,8 @@ def add_subcommands(sub: Any) -> None:
 
 
 def _evaluate(sess: Any, a: argparse.Namespace) -> None:
-    from .evaluate import evaluate_versions
-    from .views import EvaluationView
+    from ..experiments.evaluate import evaluate_versions
+    from ..experiments.views import EvaluationView
 
     names = [n.strip() for n in a.on.split(",")]
     if len(names) != 2 or not all(names):
@@ -55,7 +56,7 @@ def _evaluate(sess: Any, a: argparse.Namespace) -> None:
 
 
 def _alias(sess: Any, a: argparse.Namespace) -> None:
-    from .registry import alias_history, aliases, get_alias, move_alias
+    from ..experiments.registry import alias_history, aliases, get_alias, move_alias
 
     repo, nid = sess.repo(), sess.notebook_id()
     if a.alias is None:
