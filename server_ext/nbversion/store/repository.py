@@ -16,6 +16,7 @@ from ..errors import Conflict, InvalidInput, NotFound, StoreError
 from . import hooks
 from .config import Config, default_config_text, load_config
 from .fsutil import atomic_write, fsync_dir
+from .history import history
 from .index import Index
 from .jsonsafe import to_json
 from .locks import StoreLock
@@ -372,18 +373,11 @@ class Repository:
     def log(
         self, notebook: str, branch: str | None = None, limit: int | None = None
     ) -> list[Manifest]:
-        """Versions on a branch (default: checked-out), newest first, by first parent."""
+        """Versions on a branch (default: checked-out), newest first, joins' second
+        parents included (:func:`.history.history`)."""
         nb = self.notebook_id(notebook)
         name = branch or self.refs.head_branch(nb)
-        vid = self.refs.get(nb, HEADS, check_ref_name(name))
-        out: list[Manifest] = []
-        while vid and (limit is None or len(out) < limit):
-            if not self.versions.has(vid):
-                break  # history pruned by gc
-            manifest = self.versions.read(vid)
-            out.append(manifest)
-            vid = manifest.parents[0] if manifest.parents else None
-        return out
+        return history(self.versions, self.refs.get(nb, HEADS, check_ref_name(name)), limit)
 
     # -- branches, tags, HEAD ----------------------------------------------------------
     def branches(self, notebook: str) -> dict[str, str]:
