@@ -117,6 +117,7 @@ def test_pull_join_push_shows_a_join_and_keeps_the_teammates_version(
         runs.filter(has_text="bea's note"),
         runs.filter(has_text="mine two"),
     )
+    shot(page, IMAGES / "runs-graph.png")
     # sorted by another column, the graph column goes (a graph needs history order)
     tab.locator('[data-testid="nbversion-runs-sort"][data-column="message"]').click()
     expect(tab.locator('[data-testid="nbversion-graph"]')).to_have_count(0)
