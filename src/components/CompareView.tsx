@@ -148,6 +148,11 @@ export function CompareView(props: {
       {sections.map(s =>
         s.key === 'notebook' && typeof nbs === 'object' ? (
           <Section key={s.key} section={s}>
+            {props.diff.notebook.metadata_changed && (
+              <p className="jp-nbversion-muted">
+                The notebook&apos;s metadata changed too.
+              </p>
+            )}
             <CellPairs
               a={nbs.a}
               b={nbs.b}
