@@ -36,6 +36,9 @@ CREATE INDEX IF NOT EXISTS scalars_name ON scalars(section, name);
 CREATE TABLE IF NOT EXISTS tags(version_id TEXT NOT NULL, tag TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS complete(id TEXT PRIMARY KEY);
 CREATE INDEX IF NOT EXISTS tags_tag ON tags(tag);
+CREATE INDEX IF NOT EXISTS variables_version ON variables(version_id);
+CREATE INDEX IF NOT EXISTS scalars_version ON scalars(version_id);
+CREATE INDEX IF NOT EXISTS tags_version ON tags(version_id);
 """
 _SEARCH_HEAD = (
     "SELECT v.id, v.notebook_id, v.notebook_path, v.branch, v.message, v.author_name,"
@@ -141,7 +144,7 @@ class Index:
             for table in _TABLES:
                 conn.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
             for manifest in self._loader():
-                self._insert(conn, manifest)
+                self._insert(conn, manifest, fresh=True)
 
     def rebuild(self) -> int:
         """Drop everything and re-read every manifest; returns the version count."""
@@ -160,10 +163,17 @@ class Index:
         self._run(work)
 
     @staticmethod
-    def _insert(conn: sqlite3.Connection, m: Manifest) -> None:
+    def _insert(conn: sqlite3.Connection, m: Manifest, *, fresh: bool = False) -> None:
+        """Index ``m``, replacing its rows (``fresh``: the tables were just emptied, none).
+
+        The per-version deletes use the ``*_version`` indexes: without them each save
+        scanned every row of every version ever indexed, and a reindex of 100,000
+        versions was quadratic (it ran for over 45 minutes).
+        """
         vid = m.id
-        for table in _TABLES[1:]:
-            conn.execute(f"DELETE FROM {table} WHERE version_id = ?", (vid,))  # noqa: S608
+        if not fresh:
+            for table in _TABLES[1:]:
+                conn.execute(f"DELETE FROM {table} WHERE version_id = ?", (vid,))  # noqa: S608
         conn.execute(
             "INSERT OR REPLACE INTO versions VALUES (?,?,?,?,?,?,?,?,?)",
             (
