@@ -12,6 +12,7 @@ import { Widget } from '@lumino/widgets';
 
 import { openCompare } from './compare';
 import { formatBytes } from './components/format';
+import { askName, refNameProblem } from './namedialog';
 import { IPanelActions } from './components/types';
 import { VersionsModel } from './model';
 import { NbVersionAPIError } from './request';
@@ -115,17 +116,23 @@ export function createActions(
 
     newBranch: id =>
       guarded(async () => {
-        const answer = await InputDialog.getText({
+        let name = '';
+        const created = await askName({
           title: `New branch from ${shortId(id)}`,
           label: 'Branch name',
           placeholder: 'e.g. experiment-depth-2',
-          okLabel: 'Create branch'
+          okLabel: 'Create branch',
+          validate: n =>
+            refNameProblem(n) ??
+            (n in model.refs.branches ? `Branch ${n} already exists.` : null),
+          submit: async n => {
+            await model.createRef('branches', n, id);
+            name = n;
+          }
         });
-        const name = answer.value?.trim();
-        if (!answer.button.accept || !name) {
+        if (!created) {
           return;
         }
-        await model.createRef('branches', name, id);
         Notification.success(`Created branch ${name} at ${shortId(id)}.`, {
           autoClose: 5000,
           actions: [
@@ -139,17 +146,23 @@ export function createActions(
 
     tag: id =>
       guarded(async () => {
-        const answer = await InputDialog.getText({
+        let name = '';
+        const tagged = await askName({
           title: `Tag version ${shortId(id)}`,
           label: 'Tag name',
           placeholder: 'e.g. submitted-v1',
-          okLabel: 'Tag'
+          okLabel: 'Tag',
+          validate: n =>
+            refNameProblem(n) ??
+            (n in model.refs.tags ? `Tag ${n} already exists.` : null),
+          submit: async n => {
+            await model.createRef('tags', n, id);
+            name = n;
+          }
         });
-        const name = answer.value?.trim();
-        if (!answer.button.accept || !name) {
+        if (!tagged) {
           return;
         }
-        await model.createRef('tags', name, id);
         Notification.success(`Tagged ${shortId(id)} as ${name}.`, {
           autoClose: 4000
         });

@@ -121,7 +121,6 @@ export class VersionsPanel extends ReactWidget {
               <button
                 type="button"
                 className="jp-Button jp-mod-styled jp-mod-reject jp-nbversion-compare"
-                aria-label="Compare"
                 title="Compare the two ticked versions"
                 disabled={model.selected.length !== 2}
                 onClick={() => actions.compare()}

@@ -228,6 +228,8 @@ export interface IRestorePlan {
   unchanged: string[];
   remove: string[];
   missing: string[];
+  /** What each name restored or removed holds now and after (null: absent). */
+  changes?: Record<string, { before: string | null; after: string | null }>;
 }
 
 export interface IRestoreResult {

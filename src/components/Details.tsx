@@ -61,9 +61,9 @@ function Variables(props: { details: IVersionDetails }): JSX.Element {
         <tbody>
           {vars.map(([name, v]) => (
             <tr key={name}>
-              <td>{name}</td>
+              <td title={name}>{name}</td>
               <td title={v.type}>{shortType(v.type)}</td>
-              <td title={v.summary}>
+              <td title={`${v.summary ?? ''} (${v.type})`}>
                 {v.alias_of ? `same object as ${v.alias_of}` : v.summary}
               </td>
               <td>{formatBytes(v.size)}</td>

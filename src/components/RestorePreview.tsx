@@ -14,6 +14,59 @@ function names(list: string[]): string {
     : list.join(', ');
 }
 
+/** Each name the restore changes: what it holds now → what it will hold (first 50). */
+function BeforeAfter(props: { plan: IRestorePlan }): JSX.Element | null {
+  const { plan } = props;
+  const changes = plan.changes ?? {};
+  const names = [...plan.restore, ...plan.remove].filter(n => n in changes);
+  if (!names.length) {
+    return null;
+  }
+  const shown = names.slice(0, 50);
+  return (
+    <table
+      className="jp-nbversion-beforeafter"
+      data-testid="nbversion-restore-changes"
+    >
+      <caption className="jp-nbversion-sr-only">
+        Variables: now and after the restore
+      </caption>
+      <thead>
+        <tr>
+          <th scope="col">Variable</th>
+          <th scope="col">Now</th>
+          <th scope="col" aria-label="becomes" />
+          <th scope="col">After restore</th>
+        </tr>
+      </thead>
+      <tbody>
+        {shown.map(name => {
+          const { before, after } = changes[name];
+          return (
+            <tr key={name} data-name={name}>
+              <th scope="row" title={name}>
+                <code>{name}</code>
+              </th>
+              <td title={before ?? 'not defined'}>
+                {before ?? <em>not defined</em>}
+              </td>
+              <td aria-hidden="true">→</td>
+              <td title={after ?? 'removed'}>{after ?? <em>removed</em>}</td>
+            </tr>
+          );
+        })}
+      </tbody>
+      {names.length > shown.length && (
+        <tfoot>
+          <tr>
+            <td colSpan={4}>and {names.length - shown.length} more</td>
+          </tr>
+        </tfoot>
+      )}
+    </table>
+  );
+}
+
 /** Body of the restore dialog: what would change, and what to restore. */
 export function RestorePreview(props: {
   plan: IRestorePlan | null;
@@ -85,6 +138,7 @@ export function RestorePreview(props: {
           </p>
         </div>
       )}
+      {plan && <BeforeAfter plan={plan} />}
       <ul className="jp-nbversion-plan">
         {lines.map(line => (
           <li key={line}>{line}</li>

@@ -50,7 +50,7 @@ export function SaveBar(props: {
           {props.canUndo && (
             <button
               type="button"
-              className="jp-Button jp-mod-styled jp-mod-warn jp-nbversion-undo"
+              className="jp-Button jp-mod-styled jp-mod-reject jp-nbversion-undo"
               aria-label="Undo restore"
               title="Undo restore: put back the notebook and variables from before"
               onClick={props.onUndo}

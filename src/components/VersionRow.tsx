@@ -153,7 +153,6 @@ export const VersionRow = React.memo(
             type="button"
             className="jp-nbversion-row-summary"
             aria-expanded={props.expanded}
-            aria-label={`Details of ${label}`}
             title={`${label}\n${v.id}\n${v.created ?? ''}`}
             onClick={() => props.onToggle(v.id)}
           >

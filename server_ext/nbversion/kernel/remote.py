@@ -147,14 +147,16 @@ def preview_restore(notebook: str, ref: str, names: list[str] | None) -> str:
     def work() -> dict[str, Any]:
         from .. import trust
         from . import snapshot
+        from .describe import before_after
 
         sess = _session(notebook)
         m = sess.get(ref)
         plan = snapshot.plan_restore(sess.shell.user_ns, m.variables, names)
         trusted = trust.is_trusted(sess.repo().store_dir, m.id)
+        changes = before_after(sess.shell.user_ns, m.variables, plan)  # now → after, per name
         return {
             "id": m.id,
-            "plan": plan,
+            "plan": {**plan, "changes": changes},
             "trusted": trusted,
             "needs_trust": [] if trusted else untrusted_loads(m.variables, plan["restore"]),
         }

@@ -30,6 +30,7 @@ from ..store.jsonsafe import is_real, numbers
 from ..store.manifest import Manifest
 from ..store.refs import UNDO_BRANCH
 from . import render, snapshot
+from . import widget_grid as grid
 from .session import KernelSession
 
 try:  # optional at import time: the magic falls back to HTML/text without it
@@ -38,15 +39,6 @@ except ImportError:  # pragma: no cover - ipywidgets is a dependency
     W = None
 
 PLOT_COLORS = ("#1976d2", "#e65100", "#2e7d32", "#6a1b9a", "#c62828", "#00838f")
-_BADGE = (
-    "display:inline-block;padding:0 6px;margin-left:4px;border-radius:8px;font-size:11px;"
-    "line-height:16px;"
-)
-_BRANCH_STYLE = _BADGE + "background:var(--jp-brand-color3,#bbdefb);color:#0d47a1"
-_TAG_STYLE = _BADGE + "background:var(--jp-warn-color3,#ffe0b2);color:#e65100"
-_HEAD_STYLE = _BADGE + "background:var(--jp-success-color3,#c8e6c9);color:#1b5e20"
-_CELL = "overflow:hidden;text-overflow:ellipsis;white-space:nowrap"
-_COLUMNS = "28px 200px 1fr 150px 170px 230px"
 
 
 def available() -> bool:
@@ -118,9 +110,9 @@ def metrics_svg(
         parts.append(f'<polyline points="{coords}" fill="none" stroke="{color}" stroke-width="2"/>')
         parts += [f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{color}"/>' for x, y in xy]
         legend.append(
-            f'<span style="color:{color};margin-right:12px">&#9632; {_esc(name)} '
-            f"({render._fmt_value(lo)} &ndash; {render._fmt_value(hi)})</span>"
-        )
+            grid.legend_item(color, f"{_esc(name)} ({render._fmt_value(lo)} &ndash; "
+                             f"{render._fmt_value(hi)})")
+        )  # fmt: skip
     parts.append(
         f'<text x="{left}" y="{height - 6}" font-size="10" fill="#757575">oldest</text>'
         f'<text x="{width - right}" y="{height - 6}" font-size="10" fill="#757575" '
@@ -188,7 +180,7 @@ class _Actions:
             b = W.Button(
                 description=label,
                 tooltip=tip,
-                layout=W.Layout(width="72px", height="26px"),
+                layout=W.Layout(width="auto", min_width="4.5em", height="26px"),
             )
             b.add_class(f"nbversion-{label.lower()}")
             b.on_click(lambda _b, fn=fn: self.guarded(lambda: fn(m)))
@@ -322,8 +314,7 @@ class VersionBrowser(_Bundled):
         self.header = W.HTML()
         self.plot = W.HTML()
         self.plot.add_class("nbversion-plot")
-        self.table = W.VBox()
-        self.table.add_class("nbversion-widget-table")
+        self.table = grid.table()
         self.status = W.HTML()
         self.status.add_class("nbversion-status")
         self.detail = W.VBox()
@@ -357,7 +348,7 @@ class VersionBrowser(_Bundled):
         head = sess.head() if self.versions else None
         self._fallback = render.LogView(self.versions, head.id if head else None)
         if not self.versions:
-            self.header.value = (
+            self.header.value = grid.STYLE + (
                 "<p>No versions yet: <code>%version save -m 'message'</code> saves one.</p>"
             )
             self.table.children = []
@@ -373,7 +364,7 @@ class VersionBrowser(_Bundled):
         for t, vid in repo.tags(nid).items():
             tags.setdefault(vid, []).append(t)
         where = self.branch or current
-        self.header.value = (
+        self.header.value = grid.STYLE + (
             f"<b>Versions of {_esc(sess.notebook().name)}</b> on branch {_esc(where)} "
             f"({len(self.versions)} shown)"
         )
@@ -387,19 +378,9 @@ class VersionBrowser(_Bundled):
         svg = metrics_svg(self.versions)
         self.plot.value = f"<b>Metrics</b>{svg}" if svg else ""
 
-    def _grid(self, cells: list[Any]) -> Any:
-        box = W.GridBox(
-            cells,
-            layout=W.Layout(
-                grid_template_columns=_COLUMNS, grid_gap="0 8px", align_items="center",
-                width="100%", border_bottom="1px solid var(--jp-border-color2, #e0e0e0)",
-            ),
-        )  # fmt: skip
-        return box
-
     def _header_row(self) -> Any:
         names = ("", "version", "message", "when", "metrics", "")
-        return self._grid([W.HTML(f"<b>{_esc(n)}</b>") for n in names])
+        return grid.row([W.HTML(f"<b>{_esc(n)}</b>") for n in names], "nbversion-widget-head")
 
     def _row(
         self,
@@ -409,22 +390,25 @@ class VersionBrowser(_Bundled):
         tags: list[str],
         was: set[str],
     ) -> Any:
-        check = W.Checkbox(value=m.id in was, indent=False, layout=W.Layout(width="24px"))
-        check.add_class("nbversion-select")
+        check = grid.select_box(m.id in was, f"select {m.id[:8]} {m.message}"[:80])
         check.observe(lambda _c: self._update_compare(), names="value")
         self.checks[m.id] = check
-        badges = "".join(f'<span style="{_BRANCH_STYLE}">{_esc(b)}</span>' for b in branches)
-        badges += "".join(f'<span style="{_TAG_STYLE}">{_esc(t)}</span>' for t in tags)
+        badges = "".join(f'<span style="{grid.BRANCH_STYLE}">{_esc(b)}</span>' for b in branches)
+        badges += "".join(f'<span style="{grid.TAG_STYLE}">{_esc(t)}</span>' for t in tags)
         if head is not None and m.id == head.id:
-            badges += f'<span style="{_HEAD_STYLE}">HEAD</span>'
-        ident = W.HTML(f'<code title="{_esc(m.id)}">{_esc(m.id[:8])}</code>{badges}')
-        message = W.HTML(f'<div style="{_CELL}" title="{_esc(m.message)}">{_esc(m.message)}</div>')
-        when = W.HTML(f'<span style="{_CELL}">{_esc(render._when(m))}</span>')
+            badges += f'<span style="{grid.HEAD_STYLE}">HEAD</span>'
+        ident = W.HTML(
+            f'<div style="{grid.CELL}" title="{_esc(" ".join([m.id, *branches, *tags]))}">'
+            f"<code>{_esc(m.id[:8])}</code>{badges}</div>"
+        )
+        message = W.HTML(
+            f'<div style="{grid.CELL}" title="{_esc(m.message)}">{_esc(m.message)}</div>'
+        )
+        when = W.HTML(f'<span style="{grid.CELL}">{_esc(render._when(m))}</span>')
         metrics = render._kv(m.metrics)
-        metric = W.HTML(f'<div style="{_CELL}" title="{_esc(metrics)}">{_esc(metrics)}</div>')
-        row = self._grid([check, ident, message, when, metric, W.HBox(self.actions.buttons(m))])
-        row.add_class("nbversion-widget-row")
-        return row
+        metric = W.HTML(f'<div style="{grid.CELL}" title="{_esc(metrics)}">{_esc(metrics)}</div>')
+        actions = W.HBox(self.actions.buttons(m), layout=W.Layout(flex_flow="row nowrap"))
+        return grid.row([check, ident, message, when, metric, actions])
 
     def selected(self) -> list[Manifest]:
         return [m for m in self.versions if self.checks.get(m.id) and self.checks[m.id].value]
