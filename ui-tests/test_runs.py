@@ -1,10 +1,8 @@
-"""The Runs tab (every version as a table, compare, chart), the "kernel holds" indicator,
-and axe-core's contrast and ARIA checks of nbversion's own DOM in the light and dark
-themes."""
+"""The Runs tab (every version as a table, compare, chart) and the "kernel holds"
+indicator. (axe-core's checks of the whole UI: test_a11y.py.)"""
 
 from __future__ import annotations
 
-import json
 import time
 from pathlib import Path
 from typing import Any
@@ -26,8 +24,6 @@ from nbv_helpers import (
 
 N_VERSIONS = 1200
 DOCS = REPO / "docs" / "images"
-AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
-THEMES = {"light": "JupyterLab Light", "dark": "JupyterLab Dark"}
 
 # click the sidebar's Runs button and time until the tab shows every row's count
 OPEN_AND_TIME = """async () => {
@@ -81,39 +77,6 @@ def _make_runs(lab: Lab, path: Path, n: int) -> float:
 
 def _runs_tab(page: Page) -> Locator:
     return page.get_by_test_id("nbversion-runs")
-
-
-def _set_theme(page: Page, lab: Lab, theme: str) -> None:
-    """Switch JupyterLab's theme through its settings file, then reload."""
-    settings = lab.root.parent / "settings" / "@jupyterlab" / "apputils-extension"
-    (settings / "themes.jupyterlab-settings").write_text(json.dumps({"theme": theme}))
-
-
-def _axe(page: Page, selector: str) -> list[dict[str, Any]]:
-    """Serious and critical axe-core violations inside the elements matching ``selector``."""
-    if not page.evaluate("typeof window.axe !== 'undefined'"):
-        page.add_script_tag(path=str(AXE))
-    result = page.evaluate(
-        """async (selector) => {
-          const include = [...document.querySelectorAll(selector)];
-          const r = await axe.run(document.querySelectorAll(selector));
-          const nodes = (list) => (list.find(p => p.id === 'color-contrast') || {nodes: []}).nodes;
-          return {
-            checked: nodes(r.passes).length + nodes(r.violations).length,
-            incomplete: nodes(r.incomplete).map(n => n.target).slice(0, 8),
-            included: include.length,
-            violations: r.violations
-              .filter(v => v.impact === 'serious' || v.impact === 'critical')
-              .map(v => ({id: v.id, impact: v.impact, help: v.help,
-                          nodes: v.nodes.slice(0, 5).map(n => ({target: n.target,
-                                                                 summary: n.failureSummary}))}))
-          };
-        }""",
-        selector,
-    )
-    # axe really looked at nbversion's text (not an empty selection)
-    assert result["checked"] > 0, {k: v for k, v in result.items() if k != "violations"}
-    return list(result["violations"])
 
 
 @pytest.fixture(scope="module")
@@ -241,35 +204,3 @@ def test_kernel_holds_moves_after_restore(page: Page, lab: Lab) -> None:
     expect(status).to_contain_text("first")
     expect(rows(panel)).to_have_count(3)  # with the undo point the restore saved
     shot(page, DOCS / "kernel-holds.png")
-
-
-@pytest.mark.parametrize("theme", ["light", "dark"])
-def test_axe_finds_no_serious_violations(
-    page: Page, lab: Lab, many: dict[str, Any], theme: str
-) -> None:
-    _set_theme(page, lab, THEMES[theme])
-    try:
-        page.set_viewport_size({"width": 1440, "height": 900})
-        panel = open_notebook(page, lab, "runs.ipynb", kernel=False)
-        expect(rows(panel).first).to_be_visible()
-        expect(page.locator("body")).to_have_attribute(
-            "data-jp-theme-light", "true" if theme == "light" else "false"
-        )
-        # ticked rows (the issue's 1.3:1 in the dark theme) in the sidebar and the tab
-        rows(panel).nth(0).locator("input[type=checkbox]").check()
-        rows(panel).nth(1).locator("input[type=checkbox]").check()
-        rows(panel).nth(2).locator(".jp-nbversion-row-summary").click()
-        panel.locator(".jp-nbversion-openruns").click()
-        tab = _runs_tab(page)
-        expect(tab.get_by_test_id("nbversion-runs-count")).to_contain_text("of")
-        for i in (0, 1, 2):
-            tab.get_by_test_id("nbversion-runs-row").nth(i).locator("input").check()
-        expect(tab.get_by_test_id("nbversion-runs-compare")).to_be_visible()
-        found = _axe(
-            page,
-            "#nbversion-panel, .jp-nbversion-runs, [data-testid=nbversion-holds-status]",
-        )
-        shot(page, DOCS / f"runs-{theme}.png")
-        assert found == [], json.dumps(found, indent=1)
-    finally:
-        _set_theme(page, lab, THEMES["light"])
