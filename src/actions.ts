@@ -8,30 +8,24 @@ import {
   Notification,
   showDialog
 } from '@jupyterlab/apputils';
-import { Widget } from '@lumino/widgets';
 
 import { openCompare } from './compare';
 import { formatBytes } from './components/format';
 import { askName, refNameProblem } from './namedialog';
 import { IPanelActions } from './components/types';
 import { VersionsModel } from './model';
-import { NbVersionAPIError } from './request';
 import { notifyError, Restorer, shortId, UNDO_BRANCH } from './restore';
-import { CommandIDs, ITransferResult } from './tokens';
+import {
+  describePush,
+  choosePush,
+  explainRefusedPush,
+  isRefusedPush
+} from './pushdialogs';
+import { askRemote } from './remotedialog';
+import { CommandIDs, IPushChoice, ITransferResult } from './tokens';
 
 const plural = (n: number, word: string): string =>
   `${n} ${word}${n === 1 ? '' : 's'}`;
-
-/** "Pushed main to origin: 2 versions, 5 objects (1.2 MB)." */
-export function describePush(branch: string, r: ITransferResult): string {
-  if (!r.versions_sent && !r.objects_sent) {
-    return `${r.remote} already had ${branch}: nothing to push.`;
-  }
-  return (
-    `Pushed ${branch} to ${r.remote}: ${plural(r.versions_sent ?? 0, 'version')}, ` +
-    `${plural(r.objects_sent ?? 0, 'object')} (${formatBytes(r.bytes_sent ?? 0)}).`
-  );
-}
 
 /** "Pulled from origin: 1 version, 3 objects (20 KB)." */
 export function describePull(r: ITransferResult): string {
@@ -238,26 +232,81 @@ export function createActions(
         await openCompare(app, path, ordered[0]!, ordered[1]!, rendermime);
       }),
 
-    push: remote =>
+    push: (remote, choose = false) =>
       guarded(async () => {
-        const branch = model.currentBranch;
+        let choice: IPushChoice | null = null;
+        if (choose) {
+          const local = (names: string[]) =>
+            names
+              .filter(n => !model.remoteNames.some(r => n.startsWith(`${r}/`)))
+              .sort();
+          choice = await choosePush(
+            remote,
+            local(Object.keys(model.refs.branches)).filter(
+              n => n !== UNDO_BRANCH
+            ),
+            local(Object.keys(model.refs.tags)).filter(
+              n => !n.startsWith('imported/')
+            ),
+            model.currentBranch
+          );
+          if (!choice) {
+            return;
+          }
+        }
         let result: ITransferResult;
         try {
-          result = await model.push(remote);
+          result = await model.push(remote, choice);
         } catch (error) {
-          if (
-            error instanceof NbVersionAPIError &&
-            error.status === 409 &&
-            /fetch first|changed while we pushed/.test(error.message)
-          ) {
-            await offerPull(remote, branch, error.message);
+          if (isRefusedPush(error)) {
+            const current = model.currentBranch;
+            if (await explainRefusedPush(error, remote, current)) {
+              actions.pull(remote);
+            }
             return;
           }
           throw error;
         }
-        Notification.success(describePush(branch, result), {
+        Notification.success(describePush(result, formatBytes), {
           autoClose: 5000
         });
+      }),
+
+    addRemote: () =>
+      guarded(async () => {
+        const added = await askRemote(model.remoteNames, remote =>
+          model.addRemote(remote)
+        );
+        if (!added) {
+          return;
+        }
+        Notification.success(
+          `Added remote ${added.name} (${added.url}). Push to share this notebook's ` +
+            "versions, or Pull to get the team's.",
+          { autoClose: 6000 }
+        );
+      }),
+
+    removeRemote: name =>
+      guarded(async () => {
+        const confirm = await showDialog({
+          title: `Remove remote ${name}?`,
+          body:
+            `nbversion forgets where ${name} is. Nothing on ${name} is deleted, and the ` +
+            `versions pulled from it stay here (as ${name}/… branches).`,
+          buttons: [
+            Dialog.cancelButton(),
+            Dialog.warnButton({
+              label: 'Remove remote',
+              ariaLabel: `Remove remote ${name}`
+            })
+          ]
+        });
+        if (!confirm.button.accept) {
+          return;
+        }
+        await model.removeRemote(name);
+        Notification.info(`Removed remote ${name}.`, { autoClose: 4000 });
       }),
 
     pull: remote =>
@@ -296,40 +345,5 @@ export function createActions(
       })
   };
 
-  /** A push refused because the remote moved: explain, and offer to pull. */
-  async function offerPull(
-    remote: string,
-    branch: string,
-    message: string
-  ): Promise<void> {
-    const body = document.createElement('div');
-    body.className = 'jp-nbversion-conflict';
-    body.dataset.testid = 'nbversion-push-conflict';
-    const lines = [
-      `Someone pushed versions to ${branch} on ${remote} that you do not have yet. ` +
-        'Your push was refused so that their work is not overwritten.',
-      `Pull first: their versions arrive as ${remote}/${branch} (your ${branch} does not move). ` +
-        `Then press Join to join ${remote}/${branch} into ${branch} (a version with both ` +
-        'histories that keeps your notebook and variables) and push again, or build on ' +
-        `${remote}/${branch} (restore it, or create a branch from it).`,
-      `Server: ${message}`
-    ];
-    for (const text of lines) {
-      const p = document.createElement('p');
-      p.textContent = text;
-      body.appendChild(p);
-    }
-    const answer = await showDialog({
-      title: `Push to ${remote} refused: fetch first`,
-      body: new Widget({ node: body }),
-      buttons: [
-        Dialog.cancelButton(),
-        Dialog.okButton({ label: 'Pull', ariaLabel: `Pull from ${remote}` })
-      ]
-    });
-    if (answer.button.accept) {
-      actions.pull(remote);
-    }
-  }
   return actions;
 }

@@ -3,8 +3,11 @@
  */
 import { NbVersionAPIError, requestAPI } from './request';
 import {
+  IFetchState,
   IJob,
   IGitState,
+  INewRemote,
+  IPushChoice,
   IRefs,
   IRemote,
   IRestoreResult,
@@ -126,7 +129,8 @@ export async function waitForJob<R>(
   }
   throw new NbVersionAPIError(
     job.error?.status ?? 500,
-    job.error?.message ?? `the ${job.kind ?? 'job'} failed`
+    job.error?.message ?? `the ${job.kind ?? 'job'} failed`,
+    job.error?.details ?? {}
   );
 }
 
@@ -178,23 +182,38 @@ export async function restoreVersion(
   return waitForJob(job, onProgress);
 }
 
-export async function listRemotes(path?: string): Promise<IRemote[]> {
-  const answer = await requestAPI<{ remotes: IRemote[] }>(
-    `remotes?${query({ path })}`
-  );
-  return answer.remotes;
+/** Remotes (with `path`, its branch's ahead/behind) and the background fetch's state. */
+export function listRemotes(
+  path?: string
+): Promise<{ remotes: IRemote[]; fetch?: IFetchState }> {
+  return requestAPI(`remotes?${query({ path })}`);
 }
 
-/** Push the notebook's `branch` to `remote` (a job; 409 "fetch first" on a conflict). */
+/** Add a remote (`nbversion remote add`); a 400 names the field at fault. */
+export function addRemote(remote: INewRemote): Promise<IRemote> {
+  return requestAPI<IRemote>('remotes', post(remote));
+}
+
+/** Forget a remote (its `REMOTE/…` refs stay). */
+export function removeRemote(name: string): Promise<void> {
+  return requestAPI<void>(`remotes/${encodeURIComponent(name)}`, {
+    method: 'DELETE'
+  });
+}
+
+/**
+ * Push the notebook's branches and tags to `remote`: all of them, or the `choice`
+ * (a job; 409 "fetch first" on a conflict, with details naming the branch).
+ */
 export async function push(
   remote: string,
   path: string,
-  branch: string,
+  choice: IPushChoice | null,
   onProgress?: JobProgress
 ): Promise<ITransferResult> {
   const job = await requestAPI<IJob<ITransferResult>>(
     `remotes/${encodeURIComponent(remote)}/push`,
-    post({ path, branch })
+    post(choice ? { path, ...choice } : { path })
   );
   return waitForJob(job, onProgress);
 }

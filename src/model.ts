@@ -6,8 +6,11 @@ import * as api from './api';
 import { HoldsModel } from './holds';
 import {
   IAuthor,
+  IFetchState,
   IGitState,
   IJob,
+  INewRemote,
+  IPushChoice,
   IRefs,
   IRemote,
   ISaveResult,
@@ -22,6 +25,10 @@ import {
 export const PAGE_SIZE = 100;
 /** Remotes and storage load this long after a refresh, once for a burst of refreshes. */
 const SHARING_DELAY_MS = 250;
+/** The counts reload this long after the server's background fetch was due to start. */
+const FETCH_SETTLE_MS = 3000;
+/** ... and at most this often while a background fetch is still running. */
+const FETCH_POLL_MS = 5000;
 /** Saves taking longer than this show a progress bar. */
 const PROGRESS_AFTER_MS = 1000;
 
@@ -117,6 +124,10 @@ export class VersionsModel {
   /** Configured remotes, with the current branch's ahead/behind counts. */
   get remotes(): readonly IRemote[] {
     return this._remotes;
+  }
+  /** The server's background fetch of the remotes (null until loaded). */
+  get fetchState(): IFetchState | null {
+    return this._fetchState;
   }
   /** Error loading the remotes or storage (shown in the Sharing section). */
   get sharingError(): string | null {
@@ -232,7 +243,7 @@ export class VersionsModel {
     // the git state is a small extra: failing to read it never hides the remotes
     const git = api.getGit(path).catch(() => null);
     try {
-      const remotes = await api.listRemotes(path);
+      const { remotes, fetch } = await api.listRemotes(path);
       // storage reads every manifest of the store: only when it can matter (a remote to
       // evict to) or when asked for (the Sharing section unfolded)
       const storage =
@@ -245,6 +256,7 @@ export class VersionsModel {
       this._storage = storage;
       this._git = gitState;
       this._sharingError = null;
+      this._followFetch(fetch ?? null);
     } catch (error) {
       if (ticket === this._sharingTicket) {
         this._sharingError =
@@ -252,6 +264,54 @@ export class VersionsModel {
       }
     }
     this._changed.emit();
+  }
+
+  /**
+   * Keep the counts live: reload them once the server's next background fetch is due
+   * (and has had a moment to run), and the history too when a fetch brought versions.
+   */
+  private _followFetch(fetch: IFetchState | null): void {
+    const brought =
+      fetch !== null &&
+      this._fetchState !== null &&
+      fetch.versions > this._fetchState.versions;
+    this._fetchState = fetch;
+    if (this._fetchTimer) {
+      clearTimeout(this._fetchTimer);
+      this._fetchTimer = null;
+    }
+    if (brought) {
+      void this.refresh(); // teammates' versions: into the history (it reloads the counts)
+      return;
+    }
+    if (!fetch || fetch.interval <= 0 || !this._remotes.length) {
+      return;
+    }
+    const due = fetch.next
+      ? fetch.next * 1000 - Date.now()
+      : fetch.interval * 1000;
+    this._fetchTimer = setTimeout(
+      () => {
+        this._fetchTimer = null;
+        void this.refreshSharing();
+      },
+      Math.max(FETCH_POLL_MS, due + FETCH_SETTLE_MS)
+    );
+  }
+
+  /** Add a remote (the server checks it; a 400 names the field), then reload. */
+  async addRemote(remote: INewRemote): Promise<IRemote> {
+    const added = await api.addRemote(remote);
+    await this.refreshSharing();
+    return added;
+  }
+
+  /** Forget a remote, then reload the Sharing section. */
+  async removeRemote(name: string): Promise<void> {
+    await api.removeRemote(name);
+    this._remotes = this._remotes.filter(r => r.name !== name);
+    this._changed.emit();
+    await this.refreshSharing();
   }
 
   /** The Sharing section was unfolded or folded: load the storage when it shows. */
@@ -265,14 +325,19 @@ export class VersionsModel {
     }
   }
 
-  /** Push the current branch to `remote`, then refresh counts and history. */
-  async push(remote: string): Promise<ITransferResult> {
+  /**
+   * Push this notebook's branches and tags to `remote` (all of them, or `choice`), then
+   * refresh counts and history.
+   */
+  async push(
+    remote: string,
+    choice: IPushChoice | null = null
+  ): Promise<ITransferResult> {
     const path = this._requirePath();
-    const branch = this.currentBranch;
     return this.track(
-      `Pushing ${branch} to ${remote}…`,
+      `Pushing to ${remote}…`,
       async onProgress => {
-        const result = await api.push(remote, path, branch, onProgress);
+        const result = await api.push(remote, path, choice, onProgress);
         await this.refresh();
         return result;
       },
@@ -456,6 +521,9 @@ export class VersionsModel {
     if (this._queryTimer) {
       clearTimeout(this._queryTimer);
     }
+    if (this._fetchTimer) {
+      clearTimeout(this._fetchTimer);
+    }
     Signal.clearData(this);
   }
 
@@ -533,7 +601,9 @@ export class VersionsModel {
     this._remotes = this._remotes.map(r => ({
       name: r.name,
       url: r.url,
-      endpoint_url: r.endpoint_url
+      kind: r.kind,
+      endpoint_url: r.endpoint_url,
+      profile: r.profile
     }));
     this._storage = null;
     this._sharingError = null;
@@ -582,5 +652,7 @@ export class VersionsModel {
   private _sharingAgain = false;
   private _sharingWaiting = false;
   private _sharingOpen = false;
+  private _fetchState: IFetchState | null = null;
+  private _fetchTimer: ReturnType<typeof setTimeout> | null = null;
   private _changed = new Signal<this, void>(this);
 }

@@ -5,7 +5,9 @@ import { ServerConnection } from '@jupyterlab/services';
 export class NbVersionAPIError extends Error {
   constructor(
     readonly status: number,
-    message: string
+    message: string,
+    /** Facts behind the error (the form field at fault, the branch a push was refused for). */
+    readonly details: Record<string, unknown> = {}
   ) {
     super(message);
     this.name = 'NbVersionAPIError';
@@ -48,9 +50,15 @@ export async function requestAPI<T>(
     }
   }
   if (!response.ok) {
-    const message =
-      (data as { message?: string } | null)?.message ?? response.statusText;
-    throw new NbVersionAPIError(response.status, message);
+    const body = data as {
+      message?: string;
+      details?: Record<string, unknown>;
+    } | null;
+    throw new NbVersionAPIError(
+      response.status,
+      body?.message ?? response.statusText,
+      body?.details ?? {}
+    );
   }
   return data as T;
 }

@@ -149,7 +149,12 @@ export interface IJob<R = unknown> {
   detail: string;
   progress: { done: number; total: number; item: string };
   result: R | null;
-  error: { message: string; reason: string; status?: number } | null;
+  error: {
+    message: string;
+    reason: string;
+    status?: number;
+    details?: Record<string, unknown>;
+  } | null;
 }
 
 export interface ISaveResult {
@@ -163,11 +168,18 @@ export interface ISaveResult {
   seconds?: number;
 }
 
+/** Where a remote lives: a folder on the server, an S3 bucket, a git repository. */
+export type RemoteKind = 'folder' | 's3' | 'git';
+
 /** One configured remote; with a notebook, its current branch against `REMOTE/branch`. */
 export interface IRemote {
   name: string;
   url: string;
+  /** folder, s3, git (or another fsspec protocol). */
+  kind?: string;
   endpoint_url?: string;
+  /** Name of the AWS profile the server reads keys from (S3); never keys. */
+  profile?: string;
   branch?: string;
   tracking?: string;
   tracking_exists?: boolean;
@@ -175,6 +187,35 @@ export interface IRemote {
   ahead?: number;
   /** Versions on `REMOTE/branch` the branch lacks (pulled, not built on). */
   behind?: number;
+}
+
+/** A remote to add (`POST remotes`); credentials never travel, only a profile name. */
+export interface INewRemote {
+  name: string;
+  kind: RemoteKind;
+  url: string;
+  endpoint_url?: string;
+  profile?: string;
+}
+
+/** The server's background fetch of every remote (`GET remotes` → `fetch`). */
+export interface IFetchState {
+  /** Seconds between rounds (0: none). */
+  interval: number;
+  /** Epoch seconds: when the last round ended, when the next one starts. */
+  last: number | null;
+  next: number | null;
+  rounds: number;
+  /** Versions the background rounds brought in so far (grows when teammates pushed). */
+  versions: number;
+  /** Remote name → why its last background fetch failed. */
+  errors: Record<string, string>;
+}
+
+/** What to push: named branches and tags (all of them when the push has none). */
+export interface IPushChoice {
+  branches: string[];
+  tags: string[];
 }
 
 /** What a push or pull job answers. */

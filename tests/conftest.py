@@ -30,6 +30,12 @@ def secret(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NBVERSION_SECRET_FILE", str(tmp_path / "trust-secret" / "key"))
 
 
+@pytest.fixture(autouse=True)
+def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What nbversion caches for the user (git remotes' fetched data) stays in the test."""
+    monkeypatch.setenv("NBVERSION_CACHE_DIR", str(tmp_path / "nbversion-cache"))
+
+
 @pytest.fixture
 def repo(tmp_path: Path) -> Iterator[Repository]:
     """A fresh store in a project folder."""

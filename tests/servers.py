@@ -23,14 +23,17 @@ def _free_port() -> int:
 
 
 class Server:
-    def __init__(self, root: Path, extra_exts: list[str]) -> None:
+    def __init__(
+        self, root: Path, extra_exts: list[str], env: dict[str, str] | None = None
+    ) -> None:
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = root / "server.log"
         exts = {"nbversion": True, **dict.fromkeys(extra_exts, True)}
+        base = os.environ if env is None else env
         env = {
-            **os.environ,
-            "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]),
+            **base,
+            "PYTHONPATH": os.pathsep.join([str(REPO), base.get("PYTHONPATH", "")]),
         }
         config = root / "jupyter_server_config.json"
         config.write_text(json.dumps({"ServerApp": {"jpserver_extensions": exts}}))

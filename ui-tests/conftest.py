@@ -38,12 +38,21 @@ def _free_port() -> int:
 class Lab:
     """A JupyterLab server on a free loopback port with throwaway settings and workspaces.
 
+    ``fetch_interval``: seconds between the server's background pulls of its remotes
+    (0, the default here, keeps counts still unless a test pulls).
+
     ``app="notebook"`` starts Notebook 7 instead (same server, same extensions);
     ``disabled`` lists labextensions to disable in a throwaway Jupyter config dir (their
     server side stays on).
     """
 
-    def __init__(self, base: Path, app: str = "jupyterlab", disabled: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self,
+        base: Path,
+        app: str = "jupyterlab",
+        disabled: tuple[str, ...] = (),
+        fetch_interval: float = 0,
+    ) -> None:
         self.root = base / "root"
         shutil.copytree(REPO / "examples", self.root, ignore=shutil.ignore_patterns(".nbversion"))
         settings = base / "settings"
@@ -59,6 +68,7 @@ class Lab:
             **os.environ,
             "JUPYTERLAB_SETTINGS_DIR": str(settings),
             "JUPYTERLAB_WORKSPACES_DIR": str(base / "workspaces"),
+            "NBVERSION_CACHE_DIR": str(base / "nbversion-cache"),  # git remotes' fetches
         }
         if disabled:  # what `jupyter labextension disable --level=user` writes
             config = base / "config"
@@ -73,6 +83,8 @@ class Lab:
             "--ServerApp.ip=127.0.0.1", f"--port={self.port}",
             f"--IdentityProvider.token={TOKEN}", f"--ServerApp.root_dir={self.root}",
             "--ServerApp.allow_unauthenticated_access=False",
+            # no background pull unless a test asks: counts change only when a test acts
+            f"--NbVersionApp.fetch_interval={fetch_interval}",
         ]  # fmt: skip
         if app == "jupyterlab":
             args.append("--LabApp.news_url=None")

@@ -73,10 +73,8 @@ def test_push_pull_authors_and_trust(page: Page, lab: Lab, artifacts: Path, tmp_
 
     sharing = panel.get_by_test_id("nbversion-sharing")
     if not (lab.root / ".nbversion" / "config.toml").read_text().count("[remote."):
-        # the empty state tells how to add a remote
-        expect(sharing.get_by_test_id("nbversion-sharing-empty")).to_contain_text(
-            "nbversion remote add"
-        )
+        # the empty state says what a remote is for, beside its Add remote button
+        expect(sharing.get_by_test_id("nbversion-sharing-empty")).to_contain_text("No remote yet")
     ensure_origin(lab)
     refresh(panel)
     origin = remote_row(panel)
@@ -187,6 +185,10 @@ def test_fetch_first_then_pull_join_and_push(page: Page, lab: Lab, tmp_path: Pat
     expect(conflict).to_be_visible(timeout=60_000)
     expect(dialog).to_contain_text("fetch first")
     expect(conflict).to_contain_text("Pull first")
+    # plain words: the notebook by its name, never its id or the server's raw message
+    expect(conflict).to_contain_text(f"Someone pushed versions to branch main of {name}")
+    assert not re.search(r"[0-9a-f]{8}-[0-9a-f]{4}-", conflict.inner_text()), conflict.inner_text()
+    expect(conflict).not_to_contain_text("Server:")
     dialog.get_by_role("button", name="Pull from origin").click()
     expect(toast(page, "Pulled from origin: 1 version")).to_be_visible(timeout=60_000)
     expect(origin.get_by_test_id("nbversion-behind")).to_have_text("↓1", timeout=30_000)

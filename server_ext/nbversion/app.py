@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 from pathlib import Path
 from typing import Any
@@ -11,7 +10,11 @@ from jupyter_server.extension.application import ExtensionApp
 from traitlets import Bool, Float, Int, Unicode, default
 
 from .meta import __version__
+from .server import terminal_path
 from .server.handlers import route_table
+
+#: Seconds between background pulls unless configured (see ``fetch_interval``).
+DEFAULT_FETCH_INTERVAL = 300.0
 
 
 class NbVersionApp(ExtensionApp):
@@ -102,9 +105,9 @@ class NbVersionApp(ExtensionApp):
     fetch_interval = Float(
         config=True,
         help=(
-            "Seconds between background pulls of `remote_url` (teammates' versions appear as "
-            "origin/<branch> without a manual pull); 0: never. Default: "
-            "NBVERSION_FETCH_INTERVAL, else 0."
+            "Seconds between background pulls of every remote of the project (teammates' "
+            "versions appear as REMOTE/<branch> and the sidebar's ahead/behind counts follow "
+            "without a manual pull); 0: never. Default: NBVERSION_FETCH_INTERVAL, else 300."
         ),
     )
 
@@ -118,7 +121,7 @@ class NbVersionApp(ExtensionApp):
 
     @default("fetch_interval")
     def _fetch_interval_default(self) -> float:
-        return float(os.environ.get("NBVERSION_FETCH_INTERVAL", "0") or 0)
+        return float(os.environ.get("NBVERSION_FETCH_INTERVAL", "") or DEFAULT_FETCH_INTERVAL)
 
     def initialize_settings(self) -> None:
         """Resolve the store root once and share it with every handler."""
@@ -142,6 +145,7 @@ class NbVersionApp(ExtensionApp):
                     max_result_bytes=self.diff_max_result_bytes,
                     workers=self.diff_workers,
                 ),
+                fetch_interval=self.fetch_interval,
             ),
         )
         if self.remote_url:
@@ -151,6 +155,7 @@ class NbVersionApp(ExtensionApp):
                 Path(self.settings["nbversion_root"]), self.remote_name, self.remote_url,
                 self.remote_endpoint_url, self.log,
             )  # fmt: skip
+        terminal_path.put_on_path(self.log)
         if self.autoload_kernel_extension:
             from .server import autoload
 
@@ -160,20 +165,13 @@ class NbVersionApp(ExtensionApp):
             )
 
     async def _start_jupyter_server_extension(self, serverapp: Any) -> None:
-        """Start the background fetch of the deployment's remote (``fetch_interval``)."""
-        if self.remote_url and self.fetch_interval > 0:
-            from .service.deploy import fetch_loop
-
-            service = self.settings["nbversion_service"]
-            self._fetcher = asyncio.ensure_future(
-                fetch_loop(lambda: service.pull(self.remote_name), self.fetch_interval, self.log)
-            )
+        """Start the background fetch of the project's remotes (``fetch_interval``); keep
+        ``nbversion`` on the PATH of login-shell terminals (every extension is loaded now)."""
+        self.settings["nbversion_service"].start_background_fetch(self.log)
+        terminal_path.wrap_login_shell(serverapp, self.log)
 
     async def stop_extension(self) -> None:
-        """Close the store cleanly when the server stops."""
-        fetcher = getattr(self, "_fetcher", None)
-        if fetcher is not None:
-            fetcher.cancel()
+        """Close the store cleanly when the server stops (the background fetch too)."""
         service = self.settings.get("nbversion_service")
         if service is not None:
             service.close()

@@ -65,8 +65,12 @@ def cmd_remote(args: argparse.Namespace) -> int:
     with _repo(args) as repo:
         if args.action == "add":
             if not args.name or not args.url:
-                raise InvalidInput("usage: nbversion remote add NAME URL [--endpoint-url URL]")
-            spec = remote.add_remote(repo.store_dir, args.name, args.url, args.endpoint_url or "")
+                raise InvalidInput(
+                    "usage: nbversion remote add NAME URL [--endpoint-url URL] [--profile P]"
+                )
+            spec = remote.add_remote(
+                repo.store_dir, args.name, args.url, args.endpoint_url or "", args.profile or ""
+            )
             _emit(args, spec.__dict__, f"added remote {spec.name} -> {spec.url}")
         elif args.action == "remove":
             if not args.name:
@@ -76,7 +80,9 @@ def cmd_remote(args: argparse.Namespace) -> int:
         else:
             specs = remote.list_remotes(repo.store_dir)
             lines = [
-                f"{s.name}\t{s.url}" + (f"\t(endpoint {s.endpoint_url})" if s.endpoint_url else "")
+                f"{s.name}\t{s.url}"
+                + (f"\t(endpoint {s.endpoint_url})" if s.endpoint_url else "")
+                + (f"\t(profile {s.profile})" if s.profile else "")
                 for s in specs.values()
             ]
             _emit(args, {n: s.__dict__ for n, s in specs.items()}, "\n".join(lines))
@@ -89,8 +95,8 @@ def cmd_push(args: argparse.Namespace) -> int:
     with _repo(args) as repo, ProgressLine("push", args.json) as line:
         spec = remote.get_remote(repo.store_dir, args.remote)
         res = remote.push(
-            repo, spec, notebook=args.notebook, branch=args.branch, force=args.force,
-            progress=line,
+            repo, spec, notebook=args.notebook, branches=args.branch, tags=args.tag,
+            force=args.force, progress=line,
         )  # fmt: skip
     text = [f"pushed to {spec.name}: {res.objects_sent} objects ({res.bytes_sent} bytes)"]
     text[0] += f", {res.versions_sent} versions"
@@ -120,8 +126,9 @@ def cmd_clone(args: argparse.Namespace) -> int:
 
     with ProgressLine("clone", args.json) as line:
         repo, res = remote.clone(
-            args.url, args.directory, endpoint_url=args.endpoint_url or "", progress=line
-        )
+            args.url, args.directory, endpoint_url=args.endpoint_url or "",
+            profile=args.profile or "", progress=line,
+        )  # fmt: skip
     repo.close()
     text = f"cloned {args.url} into {repo.root}: {res.versions_fetched} versions"
     _emit(args, {"root": str(repo.root), **res.__dict__}, text)
@@ -207,12 +214,17 @@ def register(add: Any) -> None:
     p = add("remote", cmd_remote, "list, add or remove remotes (any fsspec URL or a path)")
     p.add_argument("action", nargs="?", default="list", choices=["list", "add", "remove"])
     p.add_argument("name", nargs="?")
-    p.add_argument("url", nargs="?", help="path, file://, s3://bucket/prefix, any fsspec URL")
+    p.add_argument(
+        "url", nargs="?",
+        help="a folder, file://, s3://bucket/prefix, git+<git URL>, or any fsspec URL",
+    )  # fmt: skip
     p.add_argument("--endpoint-url", help="S3-compatible endpoint (MinIO, SeaweedFS, ...)")
+    p.add_argument("--profile", help="S3: the profile of ~/.aws/credentials to use")
     p = add("push", cmd_push, "send versions and their data to a remote")
     p.add_argument("remote", nargs="?", help="remote name (default: origin)")
     p.add_argument("notebook", nargs="?", help="only this notebook (path or id)")
-    p.add_argument("-b", "--branch", help="only this branch")
+    p.add_argument("-b", "--branch", action="append", help="only this branch (repeatable)")
+    p.add_argument("-t", "--tag", action="append", help="only this tag (repeatable)")
     p.add_argument("--force", action="store_true", help="overwrite diverged remote refs")
     p = add("pull", cmd_pull, "fetch a remote's versions as REMOTE/branch refs")
     p.add_argument("remote", nargs="?", help="remote name (default: origin)")
@@ -220,6 +232,7 @@ def register(add: Any) -> None:
     p.add_argument("url")
     p.add_argument("directory")
     p.add_argument("--endpoint-url", help="S3-compatible endpoint")
+    p.add_argument("--profile", help="S3: the profile of ~/.aws/credentials to use")
     p = add("export", cmd_export, "write a version and every object it needs to one file")
     p.add_argument("ref")
     p.add_argument("notebook", nargs="?")

@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class NbVersionError(Exception):
-    """Base of every error nbversion raises on purpose; its message is shown to users."""
+    """Base of every error nbversion raises on purpose; its message is shown to users.
+
+    ``details`` are facts a front end can word for itself (which field of a form is wrong,
+    which branch a push was refused for); the REST layer sends them beside the message.
+    """
 
     #: HTTP status the REST layer answers with for this error.
     http_status: int = 500
     #: Process exit status the CLI ends with for this error.
     exit_code: int = 1
+
+    def __init__(self, *args: object, details: dict[str, Any] | None = None) -> None:
+        super().__init__(*args)
+        self.details: dict[str, Any] = dict(details or {})
 
 
 class InvalidInput(NbVersionError):

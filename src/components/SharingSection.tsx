@@ -1,7 +1,7 @@
 import * as React from 'react';
 
 import { VersionsModel } from '../model';
-import { IGitState, IRemote, IStorage } from '../tokens';
+import { IFetchState, IGitState, IRemote, IStorage } from '../tokens';
 import { formatBytes } from './format';
 import { IPanelActions } from './types';
 
@@ -32,6 +32,27 @@ export function describeRemote(r: IRemote): string {
     return `${ahead} version${ahead === 1 ? '' : 's'} to push to ${r.name}.`;
   }
   return `${branch} is up to date with ${r.tracking} (as of the last push or pull).`;
+}
+
+/** "every 5 min", "every 30 s". */
+function every(seconds: number): string {
+  return seconds >= 60 && seconds % 60 === 0
+    ? `every ${seconds / 60} min`
+    : `every ${Math.round(seconds)} s`;
+}
+
+/** One line on the server's background fetch: how often, and when it last looked. */
+export function describeFetch(fetch: IFetchState | null): string {
+  if (!fetch || fetch.interval <= 0) {
+    return ''; // off: Pull shows teammates' versions
+  }
+  const last = fetch.last
+    ? `; last ${new Date(fetch.last * 1000).toLocaleTimeString([], {
+        hour: '2-digit',
+        minute: '2-digit'
+      })}`
+    : '';
+  return `Counts follow teammates’ pushes: the server fetches ${every(fetch.interval)}${last}.`;
 }
 
 /** Local size against the budget, as a bar (warning colour when over). */
@@ -145,9 +166,8 @@ export function SharingSection(props: {
       )}
       {!model.remotes.length && !model.sharingError && (
         <p className="jp-nbversion-muted" data-testid="nbversion-sharing-empty">
-          No remote yet. Add one in a terminal, then refresh:{' '}
-          <code>nbversion remote add origin /shared/folder</code> (or an s3://…
-          URL).
+          No remote yet. Add a shared folder, an S3 bucket or a git repository
+          to share this notebook’s versions with your team.
         </p>
       )}
       {model.remotes.map(r => (
@@ -178,16 +198,28 @@ export function SharingSection(props: {
               ↓{r.behind ?? '…'}
             </span>
             <span className="jp-nbversion-spacer" />
-            <button
-              type="button"
-              className="jp-Button jp-mod-styled jp-mod-reject"
-              aria-label={`Push to ${r.name}`}
-              title={`Push ${r.branch ?? 'the current branch'} to ${r.name} (${r.url})`}
-              disabled={model.running || !model.path}
-              onClick={() => actions.push(r.name)}
-            >
-              Push
-            </button>
+            <span className="jp-nbversion-split">
+              <button
+                type="button"
+                className="jp-Button jp-mod-styled jp-mod-reject"
+                aria-label={`Push to ${r.name}`}
+                title={`Push every branch and tag of this notebook to ${r.name} (${r.url})`}
+                disabled={model.running || !model.path}
+                onClick={() => actions.push(r.name)}
+              >
+                Push
+              </button>
+              <button
+                type="button"
+                className="jp-Button jp-mod-styled jp-mod-reject jp-nbversion-split-more"
+                aria-label={`Choose branches and tags for ${r.name}`}
+                title="Choose the branches and tags to push"
+                disabled={model.running || !model.path}
+                onClick={() => actions.push(r.name, true)}
+              >
+                ▾
+              </button>
+            </span>
             {(r.ahead ?? 0) > 0 && (r.behind ?? 0) > 0 && (
               <button
                 type="button"
@@ -213,6 +245,16 @@ export function SharingSection(props: {
             >
               Pull
             </button>
+            <button
+              type="button"
+              className="jp-Button jp-mod-minimal jp-nbversion-remote-remove"
+              aria-label={`Remove remote ${r.name}`}
+              title={`Forget ${r.name} (nothing on it is deleted)`}
+              disabled={model.running}
+              onClick={() => actions.removeRemote(r.name)}
+            >
+              ✕
+            </button>
           </div>
           <div
             className="jp-nbversion-remote-state"
@@ -220,8 +262,37 @@ export function SharingSection(props: {
           >
             {describeRemote(r)}
           </div>
+          {model.fetchState?.errors[r.name] && (
+            <div
+              className="jp-nbversion-remote-warn"
+              data-testid="nbversion-fetch-error"
+            >
+              The last background fetch failed:{' '}
+              {model.fetchState.errors[r.name]}
+            </div>
+          )}
         </div>
       ))}
+      <div className="jp-nbversion-sharing-foot">
+        <button
+          type="button"
+          className="jp-Button jp-mod-styled jp-mod-reject"
+          aria-label="Add remote"
+          title="Add a shared folder, an S3 bucket or a git repository as a remote"
+          disabled={model.running}
+          onClick={() => actions.addRemote()}
+        >
+          Add remote…
+        </button>
+        {hasRemotes && describeFetch(model.fetchState) && (
+          <span
+            className="jp-nbversion-muted"
+            data-testid="nbversion-fetch-status"
+          >
+            {describeFetch(model.fetchState)}
+          </span>
+        )}
+      </div>
       {busy && (
         <div className="jp-nbversion-busy" role="status" aria-live="polite">
           <span>

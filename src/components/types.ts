@@ -12,8 +12,15 @@ export interface IPanelActions {
   compare(): void;
   /** Open the Runs tab of the notebook (every version as a table, compare, chart). */
   openRuns(): void;
-  /** Push the current branch to a remote; a "fetch first" refusal offers a pull. */
-  push(remote: string): void;
+  /**
+   * Push every branch and tag of the notebook to a remote, or (`choose`) those ticked in
+   * a dialog; a "fetch first" refusal is explained and offers a pull.
+   */
+  push(remote: string, choose?: boolean): void;
+  /** Ask for a remote (folder, S3, git) in a dialog and add it. */
+  addRemote(): void;
+  /** Forget a remote, after confirming. */
+  removeRemote(name: string): void;
   /** Fetch a remote's versions as `REMOTE/branch` refs. */
   pull(remote: string): void;
   /** After "fetch first" and a pull: join `REMOTE/branch` into the current branch. */

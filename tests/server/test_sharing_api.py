@@ -49,7 +49,7 @@ async def test_ahead_behind_provenance_and_fetch_first(
     jp_fetch: Fetch, notebook: str, jp_root_dir: Path, tmp_path: Path
 ) -> None:
     _, none = await api(jp_fetch, "remotes", path=notebook)
-    assert none == {"remotes": []}
+    assert none["remotes"] == []
     await save(jp_fetch, notebook, "one")
     mine = (await save(jp_fetch, notebook, "two"))["result"]["id"]
     url = tmp_path / "team-remote"

@@ -9,10 +9,13 @@ from __future__ import annotations
 from .backend import RemoteStore
 from .bundle import BundleError, ImportResult, Limits, export_bundle, import_bundle
 from .config import (
+    KINDS,
     RemoteSpec,
     add_remote,
+    check_remote,
     get_remote,
     list_remotes,
+    remote_kind,
     remove_remote,
     write_gitignore,
 )
@@ -21,6 +24,7 @@ from .push import PushResult, push
 from .transfer import Progress, ProgressEvent
 
 __all__ = [
+    "KINDS",
     "BundleError",
     "ImportResult",
     "Limits",
@@ -31,6 +35,7 @@ __all__ = [
     "RemoteSpec",
     "RemoteStore",
     "add_remote",
+    "check_remote",
     "clone",
     "export_bundle",
     "get_remote",
@@ -38,6 +43,7 @@ __all__ = [
     "list_remotes",
     "pull",
     "push",
+    "remote_kind",
     "remove_remote",
     "write_gitignore",
 ]

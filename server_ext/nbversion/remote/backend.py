@@ -13,7 +13,8 @@ mounted folder every write goes to ``tmp/`` and is renamed into place, so an int
 transfer never leaves a partial file under a final name.
 
 Refs move by compare-and-swap (:meth:`RemoteStore.swap_ref`). How atomic that is depends
-on the remote, and :attr:`RemoteStore.cas` says which way it is done:
+on the remote, and :attr:`RemoteStore.cas` says which way it is done (a git repository,
+:mod:`.gitremote`, uses ``git-push``):
 
 - ``lock``: a folder remote takes an O_EXCL lock file beside the ref, as the local store
   does, then compares and renames: atomic for every writer that shares the folder.
@@ -50,16 +51,20 @@ _OID = re.compile(r"^[0-9a-f]{64}$")
 _OBJECT_STORES = {"s3", "s3a", "gs", "gcs", "az", "abfs", "abfss", "memory"}
 
 
-def open_filesystem(url: str, endpoint_url: str = "") -> tuple[Any, str]:
-    """(fsspec filesystem, root path) for a URL; listings are never cached (refs change)."""
+def open_filesystem(url: str, endpoint_url: str = "", profile: str = "") -> tuple[Any, str]:
+    """(fsspec filesystem, root path) for a URL; listings are never cached (refs change).
+
+    S3 keys come from the environment, or from the named ``profile`` of ``~/.aws``."""
     options: dict[str, Any] = {"skip_instance_cache": True}
     protocol = url.split("://", 1)[0] if "://" in url else "file"
     if protocol in ("s3", "s3a"):
         options["use_listings_cache"] = False
         if endpoint_url:
             options["client_kwargs"] = {"endpoint_url": endpoint_url}
-    elif endpoint_url:
-        raise InvalidInput("--endpoint-url applies to s3:// remotes only")
+        if profile:
+            options["profile"] = profile
+    elif endpoint_url or profile:
+        raise InvalidInput("an endpoint or a profile applies to s3:// remotes only")
     fs, root = fsspec.core.url_to_fs(url, **options)
     return fs, str(root).rstrip("/")
 
@@ -69,7 +74,7 @@ class RemoteStore:
 
     def __init__(self, spec: RemoteSpec) -> None:
         self.spec = spec
-        self.fs, self.root = open_filesystem(spec.url, spec.endpoint_url)
+        self.fs, self.root = open_filesystem(spec.url, spec.endpoint_url, spec.profile)
         protocols = self.fs.protocol if isinstance(self.fs.protocol, tuple) else (self.fs.protocol,)
         self.local = "file" in protocols or "local" in protocols
         self.atomic_put = self.local is False and bool(set(protocols) & _OBJECT_STORES)
@@ -249,6 +254,9 @@ class RemoteStore:
                 raise Conflict(f"ref {key} changed while we pushed (now {(after or '-')[:12]})")
         self._record(key, expected, value, why)
 
+    def flush(self) -> None:
+        """Make every write visible (each already is here; a git remote pushes them)."""
+
     @property
     def cas(self) -> str:
         """How :meth:`swap_ref` is made atomic: lock, conditional-put or best-effort."""
@@ -281,10 +289,15 @@ class RemoteStore:
 
     def _record(self, key: str, old: str | None, new: str, why: str) -> None:
         """Append a uniquely named push record: never overwritten, even by a racing push."""
+        self._put(*self._record_file(key, old, new, why))
+
+    @staticmethod
+    def _record_file(key: str, old: str | None, new: str, why: str) -> tuple[str, bytes]:
+        """(path, bytes) of a push record, named by its time and a random suffix."""
         when = utc_now()
         record = {"old": old, "new": new, "when": when, "why": why}
         stamp = when.replace(":", "").replace(".", "")
-        self._put(f"logs/{key}/{stamp}-{secrets.token_hex(4)}.json", json.dumps(record).encode())
+        return f"logs/{key}/{stamp}-{secrets.token_hex(4)}.json", json.dumps(record).encode()
 
     # -- S3 conditional writes ---------------------------------------------------------
     def _bucket_key(self, key: str) -> tuple[str, str]:

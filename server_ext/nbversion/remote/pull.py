@@ -17,8 +17,8 @@ from ..store import Repository
 from ..store.fsutil import append_line, atomic_write
 from ..store.manifest import Manifest
 from ..store.refs import HEADS, TAGS
-from .config import RemoteSpec, add_remote
-from .remotes import Remote, open_remote
+from .config import RemoteSpec, add_remote, check_remote
+from .remotes import Remote, open_remote, refusals
 from .team import fetch_team
 from .transfer import (
     Progress,
@@ -83,13 +83,14 @@ def _fetch_objects(
 
 def pull(repo: Repository, spec: RemoteSpec, *, progress: Progress | None = None) -> PullResult:
     """Fetch every remote branch and tag into ``REMOTE/name`` remote-tracking refs."""
-    remote = open_remote(spec)
-    remote.check_initialized()
-    refs = remote.refs()
-    # a writer from its first "is it here?" check to its last ref (docs/store.md): a gc
-    # must not sweep a local object this pull counted on between the check and the commit
-    with repo.writing():
-        return _pull_into(repo, remote, spec, refs, progress)
+    with refusals(spec, "pull"):
+        remote = open_remote(spec)
+        remote.check_initialized()
+        refs = remote.refs()
+        # a writer from its first "is it here?" check to its last ref (docs/store.md): a gc
+        # must not sweep a local object this pull counted on between the check and the commit
+        with repo.writing():
+            return _pull_into(repo, remote, spec, refs, progress)
 
 
 def _pull_into(
@@ -174,6 +175,7 @@ def clone(
     directory: str | os.PathLike[str],
     *,
     endpoint_url: str = "",
+    profile: str = "",
     progress: Progress | None = None,
 ) -> tuple[Repository, PullResult]:
     """A new project in ``directory`` with remote ``origin``, every branch, and notebooks.
@@ -184,10 +186,11 @@ def clone(
     target = Path(directory)
     if (target / ".nbversion").exists():
         raise Conflict(f"{target} already holds an nbversion store")
+    check_remote(url, endpoint_url, profile)  # before anything is created
     target.mkdir(parents=True, exist_ok=True)
     repo = Repository.init(target)
     try:
-        spec = add_remote(repo.store_dir, "origin", url, endpoint_url)
+        spec = add_remote(repo.store_dir, "origin", url, endpoint_url, profile)
         result = pull(repo, spec, progress=progress)
         for nb in repo.refs.notebooks():
             tracking = repo.refs.list_refs(nb, HEADS)

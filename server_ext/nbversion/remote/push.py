@@ -8,15 +8,16 @@ leaves a unique record under ``logs/`` on the remote."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from ..errors import Conflict, InvalidInput
 from ..store import Repository
 from ..store.manifest import Manifest
-from ..store.refs import HEADS, TAGS
+from ..store.refs import HEADS, TAGS, UNDO_BRANCH
 from ..teamtrust import TEAM_DIR
 from .config import RemoteSpec, list_remotes
-from .remotes import Remote, open_remote
+from .remotes import Remote, open_remote, refusals
 from .team import send_team
 from .transfer import (
     Progress,
@@ -44,22 +45,40 @@ class PushResult:
 
 
 def _select_refs(
-    repo: Repository, notebook: str | None, branch: str | None
+    repo: Repository,
+    notebook: str | None,
+    branches: Collection[str] | None,
+    tags: Collection[str] | None,
 ) -> list[tuple[str, str, str, str]]:
-    """Local (notebook, kind, name, id) to push; remote-tracking refs are never pushed."""
+    """Local (notebook, kind, name, id) to push; remote-tracking refs are never pushed.
+
+    ``branches`` and ``tags`` both None: every branch and tag but the kernel's undo points
+    (an implementation detail, as in listings); otherwise exactly the named ones (a None
+    list then means none of that kind)."""
     prefixes = tuple(f"{name}/" for name in list_remotes(repo.store_dir))
     nb_filter = repo.notebook_id(notebook) if notebook is not None else None
+    chosen = None if branches is None and tags is None else {
+        HEADS: set(branches or ()), TAGS: set(tags or ())
+    }  # fmt: skip
     out = []
     for nb, kind, name, vid in repo.refs.all_refs():
         if nb_filter is not None and nb != nb_filter:
             continue
         if name.startswith(prefixes) or name.startswith("imported/"):
             continue
-        if branch is not None and (kind != HEADS or name != branch):
+        if chosen is not None and name not in chosen[kind]:
+            continue
+        if chosen is None and kind == HEADS and name == UNDO_BRANCH:
             continue
         out.append((nb, kind, name, vid))
-    if branch is not None and not out:
-        raise InvalidInput(f"no local branch {branch!r} to push")
+    if chosen is not None:
+        found = {(kind, name) for _, kind, name, _ in out}
+        for kind, names in chosen.items():
+            for name in sorted(names):
+                if (kind, name) not in found:
+                    what = "branch" if kind == HEADS else "tag"
+                    raise InvalidInput(f"no local {what} {name!r} to push",
+                                       details={"kind": what, "name": name})  # fmt: skip
     return out
 
 
@@ -88,13 +107,31 @@ def push(
     *,
     notebook: str | None = None,
     branch: str | None = None,
+    branches: Collection[str] | None = None,
+    tags: Collection[str] | None = None,
     force: bool = False,
     progress: Progress | None = None,
 ) -> PushResult:
-    """Push branches and tags (all, one notebook's, or one branch) to a remote."""
+    """Push branches and tags to a remote: all of them (of every notebook, or of one), or
+    only the named ``branches`` and ``tags`` (``branch``: one branch, as ``branches=[b]``)."""
+    if branch is not None:
+        branches = [*(branches or ()), branch]
+    with refusals(spec, "push"):
+        return _push(repo, spec, notebook, branches, tags, force, progress)
+
+
+def _push(
+    repo: Repository,
+    spec: RemoteSpec,
+    notebook: str | None,
+    branches: Collection[str] | None,
+    tags: Collection[str] | None,
+    force: bool,
+    progress: Progress | None,
+) -> PushResult:
+    refs = _select_refs(repo, notebook, branches, tags)
     remote = open_remote(spec)
     remote.ensure_initialized()
-    refs = _select_refs(repo, notebook, branch)
     result = PushResult()
     on_remote = remote.version_ids()
     manifests = _to_send(repo, on_remote, [vid for *_, vid in refs])
@@ -136,6 +173,7 @@ def push(
             result.refs_updated[label] = vid
         else:
             result.refs_unchanged.append(label)
+    remote.flush()
     result.tracking_updated = track_pushed(repo, spec.name, result)
     return result
 
@@ -180,18 +218,14 @@ def _move_ref(
 ) -> bool:
     """Compare-and-swap one remote ref as well as an object store allows; True if moved."""
     current = remote.get_ref(nb, kind, name)
-    what = f"{kind[:-1]} {name!r} of notebook {nb}"
     if current == vid:
         return False
+    r = remote.spec.name
     if current is not None and not force:
         if kind == TAGS:
-            raise Conflict(f"remote {remote.spec.name}: {what} already points elsewhere")
+            raise _refused(repo, r, nb, kind, name, vid, current, "tag-exists")
         if current not in ancestry(repo, vid):
-            raise Conflict(
-                f"remote {remote.spec.name}: {what} is at {current[:12]}, which is not in "
-                f"your history: fetch first (nbversion pull {remote.spec.name}), then "
-                f"build on {remote.spec.name}/{name} (or push to another branch)"
-            )
+            raise _refused(repo, r, nb, kind, name, vid, current, "fetch-first")
     why = "push" + (" --force" if force else "")
     if force:
         remote.set_ref(nb, kind, name, vid, why=why)
@@ -200,8 +234,37 @@ def _move_ref(
         remote.swap_ref(nb, kind, name, current, vid, why=why)
     except Conflict:
         after = remote.get_ref(nb, kind, name)
-        raise Conflict(
-            f"remote {remote.spec.name}: {what} changed while we pushed (now "
-            f"{(after or 'nothing')[:12]}): fetch first (nbversion pull {remote.spec.name})"
-        ) from None
+        raise _refused(repo, r, nb, kind, name, vid, after, "moved") from None
     return True
+
+
+def _refused(
+    repo: Repository, remote: str, nb: str, kind: str, name: str, vid: str,
+    theirs: str | None, reason: str,
+) -> Conflict:  # fmt: skip
+    """A refused ref move in plain words: the notebook by its path, what to do next.
+
+    ``details`` let a front end word it again: remote, kind (branch or tag), name,
+    notebook (path), notebook_id, theirs (the remote's version id) and reason
+    (fetch-first, moved, tag-exists)."""
+    path = repo.versions.read(vid).notebook_path if repo.versions.has(vid) else nb
+    what = "branch" if kind == HEADS else "tag"
+    if reason == "tag-exists":
+        text = (
+            f"{remote} already has a tag {name!r} of {path} on another version: tags never "
+            "move, so tag this version under another name"
+        )
+    else:
+        why = (
+            "it changed while we pushed: someone pushed at the same moment"
+            if reason == "moved"
+            else "someone pushed since your last pull"
+        )
+        text = (
+            f"{remote} has versions on {what} {name!r} of {path} that you do not have ({why}): "
+            f"fetch first (nbversion pull {remote}), then join {remote}/{name} into {name} "
+            "(keeps your state) or build on it, and push again"
+        )
+    details = {"remote": remote, "kind": what, "name": name, "notebook": path,
+               "notebook_id": nb, "theirs": theirs, "reason": reason}  # fmt: skip
+    return Conflict(text, details=details)

@@ -2,7 +2,8 @@
 
 Every verb is ``@web.authenticated`` then ``@authorized``; ``auth_resource`` names the
 permission a jupyter_server ``Authorizer`` is asked about (GET needs ``read``; POST, PUT
-and DELETE need ``write``). Errors are :class:`NbVersionError` subclasses, turned into a JSON
+and DELETE need ``write``; adding and removing remotes is ``write`` on
+``nbversion-remotes``). Errors are :class:`NbVersionError` subclasses, turned into a JSON
 body ``{message, reason}`` with their HTTP status in one place (:func:`maps_errors`).
 """
 
@@ -24,8 +25,18 @@ from ..service import VersionService
 from ..service.jobs import Job
 
 AUTH_RESOURCE = "nbversion"
+#: Adding and removing remotes: on a hub only the owner, or ``custom:nbversion:remotes``.
+REMOTES_RESOURCE = "nbversion-remotes"
 MAX_BODY = 1_000_000
 F = TypeVar("F", bound=Callable[..., Awaitable[Any]])
+
+
+def error_body(err: NbVersionError) -> dict[str, Any]:
+    """``{message, reason}``, with ``details`` when the error has any (see NbVersionError)."""
+    body: dict[str, Any] = {"message": str(err), "reason": type(err).__name__}
+    if err.details:
+        body["details"] = err.details
+    return body
 
 
 def maps_errors(method: F) -> F:
@@ -40,7 +51,7 @@ def maps_errors(method: F) -> F:
                           err.http_status, err)  # fmt: skip
             self.set_status(err.http_status)
             self.set_header("Content-Type", "application/json")
-            self.finish(json.dumps({"message": str(err), "reason": type(err).__name__}))
+            self.finish(json.dumps(error_body(err)))
             return None
 
     return wrapper  # type: ignore[return-value]
@@ -127,8 +138,8 @@ class NbVersionHandler(APIHandler):
             else:
                 self.write_json(payload, 200)
         elif job.state == "failed" and job.error:
-            self.write_json({"message": job.error["message"], "reason": job.error["reason"],
-                             "job": payload}, int(job.error["status"]))  # fmt: skip
+            body = {k: v for k, v in job.error.items() if k != "status"}
+            self.write_json({**body, "job": payload}, int(job.error["status"]))
         else:
             self.set_header("Location", self.api_url("jobs", job.id))
             self.write_json(payload, 202)
@@ -305,24 +316,83 @@ class CheckoutHandler(NbVersionHandler):
 
 
 class RemotesHandler(NbVersionHandler):
-    """``GET remotes[?path=…]``: remotes (never credentials); with a path, ahead/behind."""
+    """``GET remotes[?path=…]``: remotes (never credentials) and the background fetch; with
+    a path, ahead/behind. ``POST remotes`` ``{name, url, kind?, endpoint_url?, profile?}``
+    adds one (``nbversion remote add``): 201, or 400 naming the field that is wrong."""
+
+    @property
+    def auth_resource(self) -> str:  # type: ignore[override]
+        # adding a remote decides where data goes and which hosts the server talks to
+        return AUTH_RESOURCE if self.request.method in ("GET", "HEAD") else REMOTES_RESOURCE
 
     @web.authenticated
     @authorized
     @maps_errors
     async def get(self) -> None:
-        self.write_json({"remotes": await self.service.remotes(self.arg("path"))})
+        listed = await self.service.remotes(self.arg("path"))
+        self.write_json({"remotes": listed, "fetch": self.service.fetch_state.to_dict()})
+
+    @web.authenticated
+    @authorized
+    @maps_errors
+    async def post(self) -> None:
+        body = self.body()
+        unknown = set(body) - {"name", "url", "kind", "endpoint_url", "profile"}
+        if unknown:  # credentials above all: they stay on the server, never in a request
+            raise InvalidInput(f"unknown fields: {', '.join(sorted(unknown))}")
+        name = body.get("name")
+        if not isinstance(name, str) or not name:
+            raise InvalidInput("say what to call the remote (e.g. origin)",
+                               details={"field": "name"})  # fmt: skip
+        for field in ("url", "kind", "endpoint_url", "profile"):
+            if body.get(field) is not None and not isinstance(body[field], str):
+                raise InvalidInput(f"field {field!r} must be a string", details={"field": field})
+        added = await self.service.add_remote(
+            name, body.get("url") or "", body.get("kind") or None,
+            body.get("endpoint_url") or "", body.get("profile") or "",
+        )  # fmt: skip
+        self.set_header("Location", self.api_url("remotes", name))
+        self.write_json(added, 201)
+
+
+class RemoteHandler(NbVersionHandler):
+    """``DELETE remotes/{name}``: forget a remote (``nbversion remote remove``); 204."""
+
+    auth_resource = REMOTES_RESOURCE
+
+    @web.authenticated
+    @authorized
+    @maps_errors
+    async def delete(self, remote: str) -> None:
+        await self.service.remove_remote(remote)
+        self.set_status(204)
+        self.finish()
+
+
+def _names(body: dict[str, Any], field: str) -> list[str] | None:
+    value = body.get(field)
+    if value is None:
+        return None
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise InvalidInput(f"field {field!r} must be a list of names")
+    return list(value)
 
 
 class PushHandler(NbVersionHandler):
-    """``POST remotes/{name}/push`` ``{path?, branch?}``: a job; 409 "fetch first" on conflict."""
+    """``POST remotes/{name}/push`` ``{path?, branches?, tags?, branch?}``: a job pushing
+    every branch and tag (of the notebook at ``path``, or of all), or only those named;
+    409 "fetch first" when the remote moved, with ``details`` naming the branch."""
 
     @web.authenticated
     @authorized
     @maps_errors
     async def post(self, remote: str) -> None:
         body = self.body()
-        job = await self.service.push(remote, _optional(body, "path"), _optional(body, "branch"))
+        branches, tags = _names(body, "branches"), _names(body, "tags")
+        branch = _optional(body, "branch")
+        if branch is not None:
+            branches = [*(branches or []), branch]
+        job = await self.service.push(remote, _optional(body, "path"), branches, tags)
         self.write_job(job, None)
 
 
@@ -417,6 +487,7 @@ def route_table() -> list[tuple[str, type[APIHandler]]]:
         (rf"{api}/storage", StorageHandler),
         (rf"{api}/git", GitHandler),
         (rf"{api}/remotes", RemotesHandler),
+        (rf"{api}/remotes/{_REF}", RemoteHandler),
         (rf"{api}/remotes/{_REF}/push", PushHandler),
         (rf"{api}/remotes/{_REF}/pull", PullHandler),
         (rf"{api}/remotes/{_REF}/join", JoinHandler),

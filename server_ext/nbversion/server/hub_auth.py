@@ -8,9 +8,11 @@ Configure it on the single-user servers (``c.ServerApp.authorizer_class =
 - Anyone else the hub lets in (``access:servers!user=OWNER``, e.g. through a group role)
   gets nbversion's routes by custom scope: ``custom:nbversion:read`` for GET (list, show,
   diff, status), ``custom:nbversion:write`` for POST/PUT/DELETE (save, restore, push,
-  pull, refs); every other resource of the server (contents, kernels, terminals) only with
-  JupyterHub's ``custom:jupyter_server:{action}:{resource}`` convention. Without the
-  scope: 403. Scopes may be filtered to the owner (``!user=alice``) or the server.
+  pull, refs), ``custom:nbversion:remotes`` to add or remove remotes (where the owner's
+  versions may be sent); every other resource of the server (contents, kernels,
+  terminals) only with JupyterHub's ``custom:jupyter_server:{action}:{resource}``
+  convention. Without the scope: 403. Scopes may be filtered to the owner
+  (``!user=alice``) or the server.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from jupyterhub.singleuser.extension import JupyterHubAuthorizer
 
 READ_SCOPE = "custom:nbversion:read"
 WRITE_SCOPE = "custom:nbversion:write"
+REMOTES_SCOPE = "custom:nbversion:remotes"
 
 
 class NbVersionHubAuthorizer(JupyterHubAuthorizer):
@@ -33,6 +36,8 @@ class NbVersionHubAuthorizer(JupyterHubAuthorizer):
         server = f"{owner}/{os.environ.get('JUPYTERHUB_SERVER_NAME', '')}"
         if resource == "nbversion":
             base = {READ_SCOPE, WRITE_SCOPE} if action == "read" else {WRITE_SCOPE}
+        elif resource == "nbversion-remotes":  # where the owner's versions may be sent
+            base = {REMOTES_SCOPE}
         else:
             base = {
                 f"custom:jupyter_server:{action}:{resource}",

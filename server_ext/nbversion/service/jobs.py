@@ -69,6 +69,8 @@ class JobRegistry:
                 job.state = "failed"
                 job.error = {"status": err.http_status, "reason": type(err).__name__,
                              "message": str(err)}  # fmt: skip
+                if err.details:
+                    job.error["details"] = err.details
             except Exception as err:  # reported on the job, and logged by the caller
                 job.state = "failed"
                 job.error = {"status": 500, "reason": type(err).__name__, "message": str(err)}

@@ -25,6 +25,7 @@ from ..store import Repository
 from ..store.manifest import Manifest
 from ..store.refs import UNDO_BRANCH
 from . import divergence, kernels, listing
+from .deploy import FetchState
 from .isolated import DiffRunner, WorkerLimits
 from .jobs import Job, JobRegistry
 from .notebook_view import for_client
@@ -44,6 +45,8 @@ class ServiceConfig:
     max_page_size: int = 1000
     #: Limits of a REST diff's worker process (see :mod:`.isolated`).
     diff: WorkerLimits = field(default_factory=WorkerLimits)
+    #: Seconds between background pulls of every remote (0: none; see :mod:`.deploy`).
+    fetch_interval: float = 0.0
 
 
 class VersionService(SharingOps):
@@ -64,6 +67,8 @@ class VersionService(SharingOps):
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nbversion-store")
         self._repo: Repository | None = None
         self.diffs = DiffRunner(self.config.diff)
+        self.fetch_state = FetchState(interval=self.config.fetch_interval)
+        self._fetcher: asyncio.Future[None] | None = None
 
     # -- plumbing ------------------------------------------------------------------------
     async def _store(self, fn: Callable[..., T], *args: Any) -> T:
@@ -88,6 +93,7 @@ class VersionService(SharingOps):
                 self._repo.close()
                 self._repo = None
 
+        self.stop_background_fetch()
         self.diffs.close()
         self._pool.submit(shut).result()
         self._pool.shutdown(wait=True)

@@ -13,7 +13,16 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import NotFound
-from ..remote import ProgressEvent, get_remote, list_remotes, pull, push
+from ..remote import (
+    ProgressEvent,
+    RemoteSpec,
+    add_remote,
+    get_remote,
+    list_remotes,
+    pull,
+    push,
+    remote_kind,
+)
 from ..store import Repository
 from ..store.refs import HEADS
 from .jobs import Job, JobRegistry
@@ -22,12 +31,24 @@ from .jobs import Job, JobRegistry
 After = Callable[[], Awaitable[None]] | None
 
 
+def describe(spec: RemoteSpec) -> dict[str, str]:
+    """A remote as the REST API shows it: name, URL, kind, endpoint, profile name."""
+    return {**asdict(spec), "kind": remote_kind(spec.url)}
+
+
 def remotes(root: Path) -> list[dict[str, str]]:
-    """Configured remotes (name, URL, endpoint); never credentials."""
+    """Configured remotes (name, URL, kind, endpoint, profile name); never credentials."""
     store = root / ".nbversion"
     if not (store / "FORMAT").is_file():
         return []
-    return [asdict(spec) for spec in list_remotes(store).values()]
+    return [describe(spec) for spec in list_remotes(store).values()]
+
+
+def add(repo: Repository, name: str, url: str, kind: str | None, endpoint_url: str,
+        profile: str) -> dict[str, str]:  # fmt: skip
+    """What ``nbversion remote add`` does; a relative folder is taken from the project."""
+    spec = add_remote(repo.store_dir, name, url, endpoint_url, profile, kind=kind, base=repo.root)
+    return describe(spec)
 
 
 def _progress(job: Job) -> Any:
@@ -42,10 +63,12 @@ async def start_push(
     root: Path,
     remote: str,
     notebook_id: str | None,
-    branch: str | None,
+    branches: list[str] | None,
+    tags: list[str] | None,
     after: After = None,
 ) -> Job:
-    """Push (one notebook's branches, or one branch, or everything) to a remote.
+    """Push to a remote: every branch and tag (of one notebook, or of all), or only the
+    named ``branches`` and ``tags`` (see :func:`nbversion.remote.push`).
 
     Like ``git push``, a successful push also moves the local remote-tracking refs of what
     it pushed (``origin/main``), so "ahead" drops to 0 without a pull (remote.push does).
@@ -55,7 +78,8 @@ async def start_push(
     def work() -> dict[str, Any]:
         with _open(root) as repo:
             spec = get_remote(repo.store_dir, remote)
-            result = push(repo, spec, notebook=notebook_id, branch=branch, progress=_progress(job))
+            result = push(repo, spec, notebook=notebook_id, branches=branches, tags=tags,
+                          progress=_progress(job))  # fmt: skip
             return {"remote": spec.name, **asdict(result)}
 
     return jobs.start(job, _runner(work, after))
