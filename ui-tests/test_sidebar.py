@@ -151,7 +151,7 @@ def test_branch_switch_and_back(page: Page, lab: Lab, artifacts: Path) -> None:
     row_action(panel, "on exp", "Remove tag keep")
     expect(row(panel, "on exp").locator(".jp-mod-tag")).to_have_count(0)
 
-    # an invalid branch name shows the server's message as a notification
+    # an invalid branch name is explained under the field; the dialog stays open
     row_action(panel, "main two", "New branch")
     page.locator(".jp-Dialog input").fill("bad name!")
     page.locator(".jp-Dialog").get_by_role("button", name="Create branch").click()
