@@ -154,8 +154,10 @@ def test_branch_switch_and_back(page: Page, lab: Lab, artifacts: Path) -> None:
     # an invalid branch name is explained under the field; the dialog stays open
     row_action(panel, "main two", "New branch")
     page.locator(".jp-Dialog input").fill("bad name!")
-    page.locator(".jp-Dialog").get_by_role("button", name="Create branch").click()
-    expect(toast(page, "invalid ref name")).to_be_visible(timeout=30_000)
+    expect(page.get_by_test_id("nbversion-name-error")).to_contain_text("No spaces")
+    expect(page.locator(".jp-Dialog").get_by_role("button", name="Create branch")).to_be_disabled()
+    page.locator(".jp-Dialog").get_by_role("button", name="Cancel").click()
+    expect(page.locator(".jp-Dialog")).to_have_count(0)
 
     # compare two versions
     for message in ("main one", "on exp"):
