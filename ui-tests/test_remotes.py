@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Locator, Page, expect
+from test_a11y import _axe
 
 from conftest import REPO, Lab
 from nbv_helpers import (
@@ -100,6 +101,7 @@ def test_add_push_every_branch_and_tag_live_counts_remove(
     url_error = dialog.get_by_test_id("nbversion-url-error")
     expect(url_error).to_contain_text("No folder /no/such/team: create it first")
     expect(dialog.get_by_test_id("nbversion-remote-form")).to_be_visible()
+    _axe(page, "add remote, an error under the URL (light)", [".jp-Dialog-content"], 10)
     shot(page, artifacts / "add-remote.png")
     shutil.copy(artifacts / "add-remote.png", IMAGES / "add-remote.png")
 
@@ -119,6 +121,7 @@ def test_add_push_every_branch_and_tag_live_counts_remove(
     origin = remote_row(sharing)
     expect(origin.get_by_test_id("nbversion-ahead")).to_have_text("↑2", timeout=30_000)
     expect(sharing.get_by_test_id("nbversion-fetch-status")).to_contain_text("every 4 s")
+    _axe(page, "sharing with a remote (light)", ['[data-testid="nbversion-sharing"]'], 10)
 
     # Push sends every branch and tag of the notebook (not only the current branch)
     origin.get_by_role("button", name="Push to origin").click()
@@ -137,6 +140,7 @@ def test_add_push_every_branch_and_tag_live_counts_remove(
     origin.get_by_role("button", name="Choose branches and tags for origin").click()
     chooser = page.locator(".jp-Dialog")
     expect(chooser.get_by_test_id("nbversion-push-choice")).to_be_visible()
+    _axe(page, "push chooser (light)", [".jp-Dialog-content"], 5)
     for box in ("exp", "main (current)", "v1"):
         chooser.get_by_label(box, exact=True).uncheck()
     chooser.get_by_role("button", name="Push the ticked to origin").click()
@@ -180,7 +184,8 @@ def test_add_push_every_branch_and_tag_live_counts_remove(
 
 
 def test_add_remote_dialog_in_the_dark_theme(page: Page, lab_fetching: Lab) -> None:
-    """The dialog with an error under a field, readable in the dark theme (screenshot)."""
+    """The dialog with an error under a field, readable in the dark theme (axe-core finds
+    no serious violation; screenshot)."""
     lab = lab_fetching
     settings = lab.root.parent / "settings" / "@jupyterlab" / "apputils-extension"
     (settings / "themes.jupyterlab-settings").write_text(json.dumps({"theme": "JupyterLab Dark"}))
@@ -197,6 +202,7 @@ def test_add_remote_dialog_in_the_dark_theme(page: Page, lab_fetching: Lab) -> N
         dialog.get_by_label("S3 URL").fill("https://bucket.example.org/team")
         dialog.get_by_role("button", name="Add remote").click()
         expect(dialog.get_by_test_id("nbversion-url-error")).to_contain_text("s3://")
+        _axe(page, "add remote, S3 (dark)", [".jp-Dialog-content"], 10)
         shot(page, IMAGES / "add-remote-dark.png")
         dialog.get_by_role("button", name="Cancel").click()
     finally:

@@ -267,7 +267,7 @@ export function SharingSection(props: {
               className="jp-nbversion-remote-warn"
               data-testid="nbversion-fetch-error"
             >
-              The last background fetch failed:{' '}
+              ⚠ The last background fetch failed:{' '}
               {model.fetchState.errors[r.name]}
             </div>
           )}
