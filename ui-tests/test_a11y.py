@@ -118,7 +118,11 @@ def test_axe_finds_no_serious_violations_anywhere(page: Page, lab: Lab, theme: s
             "data-jp-theme-light", "true" if theme == "light" else "false"
         )
         for i in range(len(CELLS)):
-            run_cell(page, i)
+            try:
+                run_cell(page, i)
+            except Exception as err:  # say what got in the way (a dialog, usually)
+                dialogs = page.locator(".jp-Dialog").all_inner_texts()
+                raise AssertionError(f"cell {i} did not run; dialogs: {dialogs}") from err
         # the %version log widget in the notebook, and the status bar's holds item
         widget = page.locator(".nbversion-browser")
         expect(widget.locator(".nbversion-widget-row")).to_have_count(2, timeout=30_000)
