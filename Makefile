@@ -126,7 +126,8 @@ test-fidelity: setup
 
 # KISHU_PYTHON: a Python with Kishu installed (it pins old backports: keep it in its own venv)
 bench: setup chromium
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/run.py --workloads W1,W2,W3,W4
+	$(BIN)/python benchmarks/many_vars.py --n 10000 --n 100000
 	$(BIN)/python benchmarks/many_versions.py --browser --versions $(BENCH_VERSIONS)
 	$(BIN)/python benchmarks/notebook_diff.py
 

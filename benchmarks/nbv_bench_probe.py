@@ -92,10 +92,26 @@ def records() -> str:
         from nbversion.kernel import api
 
         sess = api.session()
-        sess.wait_background() if hasattr(sess, "wait_background") else None
+        settle(sess)
         saves = getattr(sess, "save_log", [])
         return json.dumps({"cells": out, "saves": saves})
     return json.dumps({"cells": out, "saves": []})
+
+
+def settle(sess: Any) -> None:
+    """Let auto-saving finish, as a user's pause would: saves in flight end, and the save
+    that cells run back to back were merged into (kernel/coalesce.py) runs and ends.
+
+    Without this the restores timed next would also wait for that merged save, which
+    starts on the kernel's event loop as soon as the earlier one exits.
+    """
+    if not hasattr(sess, "wait_background"):
+        return
+    sess.wait_background()
+    coalesce = getattr(sess, "coalesce", None)
+    if coalesce is not None and coalesce.cells:
+        sess.save_in_background()
+        sess.wait_background()
 
 
 def nbversion_versions() -> str:
