@@ -15,17 +15,40 @@ import { askName, refNameProblem } from './namedialog';
 import { IPanelActions } from './components/types';
 import { VersionsModel } from './model';
 import { notifyError, Restorer, shortId, UNDO_BRANCH } from './restore';
-import {
-  describePush,
-  choosePush,
-  explainRefusedPush,
-  isRefusedPush
-} from './pushdialogs';
+import { choosePush, explainRefusedPush, isRefusedPush } from './pushdialogs';
 import { askRemote } from './remotedialog';
 import { CommandIDs, IPushChoice, ITransferResult } from './tokens';
 
 const plural = (n: number, word: string): string =>
   `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** "main", "main and exp", "main, exp and tag v1". */
+function listed(names: string[]): string {
+  return names.length <= 1
+    ? (names[0] ?? '')
+    : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+}
+
+/** The refs a push moved, by name: `nb/heads/main` → main, `nb/tags/v1` → tag v1. */
+function pushedNames(r: ITransferResult): string[] {
+  return Object.keys(r.refs_updated ?? {}).map(label => {
+    const [, kind, ...name] = label.split('/');
+    return kind === 'tags' ? `tag ${name.join('/')}` : name.join('/');
+  });
+}
+
+/** "Pushed main, exp and tag v1 to origin: 2 versions, 5 objects (1.2 MB)." */
+export function describePush(r: ITransferResult): string {
+  const names = pushedNames(r);
+  if (!names.length && !r.versions_sent && !r.objects_sent) {
+    return `${r.remote} already had everything: nothing to push.`;
+  }
+  return (
+    `Pushed ${listed(names) || 'versions'} to ${r.remote}: ` +
+    `${plural(r.versions_sent ?? 0, 'version')}, ` +
+    `${plural(r.objects_sent ?? 0, 'object')} (${formatBytes(r.bytes_sent ?? 0)}).`
+  );
+}
 
 /** "Pulled from origin: 1 version, 3 objects (20 KB)." */
 export function describePull(r: ITransferResult): string {
@@ -267,7 +290,7 @@ export function createActions(
           }
           throw error;
         }
-        Notification.success(describePush(result, formatBytes), {
+        Notification.success(describePush(result), {
           autoClose: 5000
         });
       }),

@@ -6,41 +6,7 @@ import { Dialog, showDialog } from '@jupyterlab/apputils';
 import { Widget } from '@lumino/widgets';
 
 import { NbVersionAPIError } from './request';
-import { IPushChoice, ITransferResult } from './tokens';
-
-const plural = (n: number, word: string): string =>
-  `${n} ${word}${n === 1 ? '' : 's'}`;
-
-/** "main", "main and exp", "main, exp and tag v1". */
-function listed(names: string[]): string {
-  return names.length <= 1
-    ? (names[0] ?? '')
-    : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
-}
-
-/** The refs a push moved, by name: `nb/heads/main` → main, `nb/tags/v1` → tag v1. */
-export function pushedNames(r: ITransferResult): string[] {
-  return Object.keys(r.refs_updated ?? {}).map(label => {
-    const [, kind, ...name] = label.split('/');
-    return kind === 'tags' ? `tag ${name.join('/')}` : name.join('/');
-  });
-}
-
-/** "Pushed main, exp and tag v1 to origin: 2 versions, 5 objects (1.2 MB)." */
-export function describePush(
-  r: ITransferResult,
-  formatBytes: (n: number) => string
-): string {
-  const names = pushedNames(r);
-  if (!names.length && !r.versions_sent && !r.objects_sent) {
-    return `${r.remote} already had everything: nothing to push.`;
-  }
-  return (
-    `Pushed ${listed(names) || 'versions'} to ${r.remote}: ` +
-    `${plural(r.versions_sent ?? 0, 'version')}, ` +
-    `${plural(r.objects_sent ?? 0, 'object')} (${formatBytes(r.bytes_sent ?? 0)}).`
-  );
-}
+import { IPushChoice } from './tokens';
 
 /** The body of the chooser: every branch and tag with a checkbox, all ticked. */
 class PushChoice extends Widget {
