@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -39,6 +40,18 @@ def ensure_origin(lab: Lab) -> Path:
     if REMOTE not in nbv("remote", "list", "--root", str(lab.root)):
         nbv("remote", "add", REMOTE, str(url), "--root", str(lab.root))
     return url
+
+
+def teammate_pushes_a_note(url: str, where: Path, name: str, env: dict[str, str]) -> None:
+    """A teammate clones ``url`` into ``where``, adds a markdown cell to notebook ``name``,
+    saves a notebook-only version "bea's note" and pushes it."""
+    nbv("clone", url, str(where), env=env)
+    nb = json.loads((where / name).read_text())
+    nb["cells"].append({"cell_type": "markdown", "id": "beanote", "metadata": {},
+                        "source": "a note from Bea"})  # fmt: skip
+    (where / name).write_text(json.dumps(nb))
+    nbv("save", name, "-m", "bea's note", "--root", str(where), env=env)
+    nbv("push", "origin", name, "--root", str(where), env=env)
 
 
 def refresh(panel: Locator) -> None:

@@ -28,7 +28,7 @@ from nbv_helpers import (
     toast,
     write_notebook,
 )  # fmt: skip
-from sharing_helpers import nbv, refresh, remote_row, widen_sidebar
+from sharing_helpers import nbv, refresh, remote_row, teammate_pushes_a_note, widen_sidebar
 
 IMAGES = REPO / "docs" / "images"
 NAME = "shared.ipynb"
@@ -151,15 +151,7 @@ def test_add_push_every_branch_and_tag_live_counts_remove(
     expect(origin.get_by_test_id("nbversion-ahead")).to_have_text("↑1")
 
     # a teammate pushes main; nobody presses Pull: the background fetch brings the count
-    bea = tmp_path / "bea"
-    env = _env(lab)
-    nbv("clone", f"git+{bare}", str(bea), env=env)
-    nb = json.loads((bea / NAME).read_text())
-    nb["cells"].append({"cell_type": "markdown", "id": "beanote", "metadata": {},
-                        "source": "a note from Bea"})  # fmt: skip
-    (bea / NAME).write_text(json.dumps(nb))
-    nbv("save", NAME, "-m", "bea's note", "--root", str(bea), env=env)
-    nbv("push", "origin", NAME, "--root", str(bea), env=env)
+    teammate_pushes_a_note(f"git+{bare}", tmp_path / "bea", NAME, _env(lab))
     expect(origin.get_by_test_id("nbversion-behind")).to_have_text("↓1", timeout=40_000)
     expect(panel.get_by_test_id("nbversion-row").filter(has_text="bea's note")).to_have_count(1)
     shot(page, artifacts / "sharing-remotes.png")

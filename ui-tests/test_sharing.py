@@ -28,7 +28,14 @@ from nbv_helpers import (
     wait_idle,
     write_notebook,
 )  # fmt: skip
-from sharing_helpers import ensure_origin, nbv, refresh, remote_row, widen_sidebar
+from sharing_helpers import (
+    ensure_origin,
+    nbv,
+    refresh,
+    remote_row,
+    teammate_pushes_a_note,
+    widen_sidebar,
+)  # fmt: skip
 
 IMAGES = REPO / "docs" / "images"
 TEAMMATE = "Bea Teammate"
@@ -168,15 +175,7 @@ def test_fetch_first_then_pull_join_and_push(page: Page, lab: Lab, tmp_path: Pat
     expect(origin.get_by_test_id("nbversion-ahead")).to_have_text("↑0", timeout=60_000)
 
     # a teammate pushes main meanwhile (a notebook-only version from the command line)
-    where = tmp_path / "bea"
-    env = _teammate_env(tmp_path)
-    nbv("clone", str(ensure_origin(lab)), str(where), env=env)
-    nb = json.loads((where / name).read_text())
-    nb["cells"].append({"cell_type": "markdown", "id": "beanote", "metadata": {},
-                        "source": "a note from Bea"})  # fmt: skip
-    (where / name).write_text(json.dumps(nb))
-    nbv("save", name, "-m", "bea's note", "--root", str(where), env=env)
-    nbv("push", "origin", name, "--root", str(where), env=env)
+    teammate_pushes_a_note(str(ensure_origin(lab)), tmp_path / "bea", name, _teammate_env(tmp_path))
 
     save_version(panel, "mine two", 2)
     origin.get_by_role("button", name="Push to origin").click()
