@@ -125,6 +125,8 @@ def test_scatter_of_a_param_against_a_metric_and_all_notebooks(
         tab.get_by_label("Filter runs").fill("charts-")
         expect(count).to_contain_text(f"{2 * PER_NOTEBOOK} of {total} versions")
         tab.get_by_label("Versions to chart").select_option("all")
+        # (other notebooks of the project may record other metrics: choose ours)
+        tab.get_by_label("Metric to chart").select_option("accuracy")
         expect(points).to_have_count(2 * PER_NOTEBOOK)
         if theme == "light":  # (docs/runs.md shows this one in the light theme only)
             shot(page, DOCS / "runs-project-light.png")
