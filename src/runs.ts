@@ -160,7 +160,17 @@ export class RunsModel {
     }
     return names[0] ?? null;
   }
-  /** Every branch of the listed versions, sorted: the charts' colour order. */
+  /**
+   * The chart series a version belongs to: its branch, or with every notebook listed,
+   * notebook and branch (two notebooks' `main` are not one line).
+   */
+  seriesOf(v: IVersionSummary): string {
+    const branch = v.branch ?? '(none)';
+    return this._scope === 'project'
+      ? `${v.notebook_path ?? '?'} · ${branch}`
+      : branch;
+  }
+  /** Every series of the listed versions, sorted: the charts' colour order. */
   get branchNames(): string[] {
     this._derive();
     return this._branchNames;
@@ -348,7 +358,7 @@ export class RunsModel {
     const numericParams = new Set<string>();
     const branches = new Set<string>();
     for (const v of this._all) {
-      branches.add(v.branch ?? '(none)');
+      branches.add(this.seriesOf(v));
       for (const [k, x] of Object.entries(v.params ?? {})) {
         params.add(k);
         if (typeof x === 'number' && Number.isFinite(x)) {

@@ -189,6 +189,7 @@ export class RunsView extends ReactWidget {
                           metric={metric}
                           metrics={model.metricNames}
                           branches={model.branchNames}
+                          seriesOf={v => model.seriesOf(v)}
                           highlighted={model.selected}
                           focused={model.focused}
                           onMetric={name => model.setChartMetric(name)}
@@ -201,6 +202,7 @@ export class RunsView extends ReactWidget {
                             params={model.paramNames}
                             metric={metric}
                             branches={model.branchNames}
+                            seriesOf={v => model.seriesOf(v)}
                             highlighted={model.selected}
                             focused={model.focused}
                             onParam={name => model.setChartParam(name)}

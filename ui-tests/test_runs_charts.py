@@ -128,6 +128,10 @@ def test_scatter_of_a_param_against_a_metric_and_all_notebooks(
         # (other notebooks of the project may record other metrics: choose ours)
         tab.get_by_label("Metric to chart").select_option("accuracy")
         expect(points).to_have_count(2 * PER_NOTEBOOK)
+        # one line per notebook and branch: two notebooks' "main" are not joined
+        lines = tab.get_by_test_id("nbversion-runs-chart").locator("g[data-branch]")
+        expect(lines).to_have_count(4)
+        expect(lines.first).to_have_attribute("data-branch", "charts-a.ipynb · main")
         if theme == "light":  # (docs/runs.md shows this one in the light theme only)
             shot(page, DOCS / "runs-project-light.png")
         # back to this notebook only

@@ -44,6 +44,8 @@ export interface IRunsChartProps {
   focused: string | null;
   /** Branch names in colour order (shared with the scatter); default: sorted. */
   branches?: string[];
+  /** The series (line) of a version; default: its branch. */
+  seriesOf?: (v: IVersionSummary) => string;
   onMetric(name: string): void;
   onOpen(id: string): void;
 }
@@ -91,7 +93,7 @@ export function RunsChart(props: IRunsChartProps): JSX.Element {
   withValue.forEach((v, index) => {
     const value = v.metrics[metric] as number;
     const point = { v, value, index, x: xOf(index), y: yOf(value) };
-    const branch = v.branch ?? '(none)';
+    const branch = props.seriesOf ? props.seriesOf(v) : (v.branch ?? '(none)');
     byBranch.set(branch, [...(byBranch.get(branch) ?? []), point]);
   });
   const order = props.branches ?? [...byBranch.keys()].sort();

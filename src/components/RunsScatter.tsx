@@ -24,8 +24,10 @@ export interface IRunsScatterProps {
   params: string[];
   /** The metric on the y axis (the line chart's). */
   metric: string;
-  /** Branch names in colour order (shared with the line chart). */
+  /** Series names in colour order (shared with the line chart). */
   branches: string[];
+  /** The series (colour) of a version: its branch, or notebook · branch. */
+  seriesOf: (v: IVersionSummary) => string;
   highlighted: readonly string[];
   focused: string | null;
   onParam(name: string): void;
@@ -85,11 +87,11 @@ export function RunsScatter(props: IRunsScatterProps): JSX.Element {
     x: xOf(xs[i]),
     y: yOf(ys[i])
   }));
-  const colour = (b: string | null) => {
-    const i = props.branches.indexOf(b ?? '(none)');
+  const colour = (b: string) => {
+    const i = props.branches.indexOf(b);
     return `jp-nbversion-series-${(i < 0 ? 0 : i) % COLOURS}`;
   };
-  const seen = [...new Set(usable.map(v => v.branch ?? '(none)'))].sort(
+  const seen = [...new Set(usable.map(v => props.seriesOf(v)))].sort(
     (a, b) => props.branches.indexOf(a) - props.branches.indexOf(b)
   );
   const xTicks = xs.length ? ticks(Math.min(...xs), Math.max(...xs)) : [];
@@ -206,7 +208,7 @@ export function RunsScatter(props: IRunsScatterProps): JSX.Element {
           return (
             <circle
               key={d.v.id}
-              className={`jp-nbversion-chart-point ${colour(d.v.branch)}${big ? ' jp-mod-active' : ''}`}
+              className={`jp-nbversion-chart-point ${colour(props.seriesOf(d.v))}${big ? ' jp-mod-active' : ''}`}
               data-testid="nbversion-runs-scatter-point"
               data-version-id={d.v.id}
               data-branch={d.v.branch ?? ''}
