@@ -22,7 +22,6 @@ from nbv_helpers import (
     save_version,
     set_cell,
     shot,
-    wait_idle,
     write_notebook,
 )  # fmt: skip
 
@@ -30,19 +29,8 @@ IMAGES = REPO / "docs" / "images"
 
 
 def _open(page: Page, lab: Lab, name: str) -> Locator:
-    """Open a notebook; answer JupyterLab's "Select Kernel" prompt with its preselected
-    Python 3 when it comes up although the notebook names that kernel (seen intermittently
-    on the first notebook of a session, before any nbversion action)."""
-    panel = open_notebook(page, lab, name)
-    prompt = page.locator(".jp-Dialog").filter(has_text="Select Kernel")
-    try:
-        expect(prompt).to_be_visible(timeout=5_000)
-    except AssertionError:
-        return panel
-    prompt.get_by_role("button", name="Select", exact=True).click()
-    expect(prompt).to_have_count(0)
-    wait_idle(page)
-    return panel
+    """Open a notebook (open_notebook answers a stray "Select Kernel" prompt)."""
+    return open_notebook(page, lab, name)
 
 
 def test_compare_shows_sections(page: Page, lab: Lab, artifacts: Path) -> None:
