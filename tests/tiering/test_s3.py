@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import uuid
+from pathlib import Path
+
 import numpy as np
+import pytest
 
 from nbversion import remote, tiering
 from nbversion.cli import main
 from nbversion.store import Repository
 
+from ..remote.conftest import _s3fs
 from .conftest import S3Server, arrays, configure, load_state
 
 Project = tuple[Repository, list[str]]
@@ -44,3 +49,30 @@ def test_evict_to_s3_restore_and_budget(
     assert tiering.status(repo)["versions"][v1]["locality"] == "partial"
     assert main(["fetch", "--root", str(repo.root), v1]) == 0
     assert tiering.status(repo)["versions"][v1]["locality"] == "local"
+
+
+def test_evicted_objects_come_back_through_the_remotes_profile(
+    project: Project, s3_server: S3Server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A remote whose keys are a named profile's (none in the environment): evict, then a
+    restore in a fresh process fetches with that profile too."""
+    repo, (v1, _v2) = project
+    bucket = f"nbv-{uuid.uuid4().hex[:12]}"
+    _s3fs(s3_server).mkdir(bucket)
+    creds = tmp_path / "aws-credentials"
+    creds.write_text(
+        f"[team]\naws_access_key_id = {s3_server.key}\naws_secret_access_key = {s3_server.secret}\n"
+    )
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(creds))
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "aws-config"))
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    for var in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_PROFILE"):
+        monkeypatch.delenv(var, raising=False)
+    remote.remove_remote(repo.store_dir, "origin")
+    spec = remote.add_remote(
+        repo.store_dir, "lake", f"s3://{bucket}/p", s3_server.endpoint, profile="team"
+    )
+    remote.push(repo, spec)
+    assert tiering.evict(repo).bytes_freed > 8_000_000
+    with Repository.open(repo.root) as fresh:
+        assert np.array_equal(load_state(fresh, v1)["arr"], arrays()[0])

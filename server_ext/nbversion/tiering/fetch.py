@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..errors import NotFound
-from ..remote.config import RemoteSpec
+from ..remote.config import RemoteSpec, list_remotes
 from ..remote.remotes import Remote, open_remote
 from ..remote.transfer import Progress, ProgressEvent, run_parallel, verify_object
 from ..store.fsutil import atomic_write
@@ -104,7 +104,12 @@ class RemoteFetcher:
         key = (rec.remote, rec.url, rec.endpoint_url)
         with self._lock:
             if key not in self._remotes:
+                # the record names no profile: the configured remote of that name and URL
+                # says which one holds its keys
+                known = list_remotes(self.store_dir).get(rec.remote)
                 spec = RemoteSpec(rec.remote, rec.url, rec.endpoint_url)
+                if known is not None and (known.url, known.endpoint_url) == key[1:]:
+                    spec = known
                 self._remotes[key] = open_remote(spec)
             return self._remotes[key]
 
