@@ -30,8 +30,8 @@ from .versions import VersionStore
 if TYPE_CHECKING:
     from .fsck import FsckReport
     from .gc import GcReport
-
     from .progress import Progress
+
 STORE_DIR = ".nbversion"
 STORE_FORMAT = "1"
 _REV = re.compile(r"^(?P<base>.+?)(?:~(?P<n>\d*))?$")
