@@ -35,6 +35,19 @@ export function ticks(lo: number, hi: number, count = 5): number[] {
   return out;
 }
 
+/** A tick's label: at most four significant digits (0.9556, not 0.955555…), so the
+ *  labels stay inside the axis margin and never run into the rotated axis title. */
+export function tickLabel(t: number): string {
+  const a = Math.abs(t);
+  if (a !== 0 && (a >= 1e5 || a < 1e-3)) {
+    return t.toExponential(1);
+  }
+  return String(Number(t.toPrecision(4)));
+}
+
+/** Points stay this far inside the axes (none drawn on an axis line). */
+const INSET = 12;
+
 export interface IRunsChartProps {
   versions: readonly IVersionSummary[];
   metric: string;
@@ -85,7 +98,8 @@ export function RunsChart(props: IRunsChartProps): JSX.Element {
   const innerH = H - PAD.top - PAD.bottom;
   const n = withValue.length;
   const xOf = (i: number) =>
-    PAD.left + (n > 1 ? (i / (n - 1)) * innerW : innerW / 2);
+    PAD.left +
+    (n > 1 ? INSET + (i / (n - 1)) * (innerW - 2 * INSET) : innerW / 2);
   const yOf = (value: number) =>
     PAD.top + innerH - ((value - yLo) / (yHi - yLo)) * innerH;
 
@@ -155,7 +169,7 @@ export function RunsChart(props: IRunsChartProps): JSX.Element {
               y={yOf(t) + 4}
               textAnchor="end"
             >
-              {fmt(t)}
+              {tickLabel(t)}
             </text>
           </g>
         ))}

@@ -2,7 +2,7 @@ import * as React from 'react';
 
 import { fmt } from '../diffformat';
 import { IVersionSummary } from '../tokens';
-import { ticks } from './RunsChart';
+import { tickLabel, ticks } from './RunsChart';
 
 const H = 260;
 const PAD = { left: 64, right: 16, top: 16, bottom: 44 };
@@ -150,7 +150,7 @@ export function RunsScatter(props: IRunsScatterProps): JSX.Element {
               y={yOf(t) + 4}
               textAnchor="end"
             >
-              {fmt(t)}
+              {tickLabel(t)}
             </text>
           </g>
         ))}
@@ -169,7 +169,7 @@ export function RunsScatter(props: IRunsScatterProps): JSX.Element {
               y={H - PAD.bottom + 16}
               textAnchor="middle"
             >
-              {fmt(t)}
+              {tickLabel(t)}
             </text>
           </g>
         ))}
