@@ -2,9 +2,9 @@ import * as React from 'react';
 
 import { fmt } from '../diffformat';
 import { IVersionSummary } from '../tokens';
+import { ChartFrame, PAD, ticks } from './ChartFrame';
 
 const H = 260;
-const PAD = { left: 64, right: 16, top: 16, bottom: 44 };
 /** Lines per branch, picked in turn (distinct in both themes, AA against the plot). */
 const COLOURS = 8;
 
@@ -15,34 +15,6 @@ interface IPoint {
   index: number;
   x: number;
   y: number;
-}
-
-/** Round tick values covering [lo, hi], about `count` of them. */
-export function ticks(lo: number, hi: number, count = 5): number[] {
-  if (!Number.isFinite(lo) || !Number.isFinite(hi)) {
-    return [];
-  }
-  if (lo === hi) {
-    return [lo];
-  }
-  const raw = (hi - lo) / count;
-  const mag = Math.pow(10, Math.floor(Math.log10(raw)));
-  const step = [1, 2, 2.5, 5, 10].map(m => m * mag).find(s => s >= raw) ?? raw;
-  const out: number[] = [];
-  for (let t = Math.ceil(lo / step) * step; t <= hi + step * 1e-9; t += step) {
-    out.push(Number(t.toPrecision(12)));
-  }
-  return out;
-}
-
-/** A tick's label: at most four significant digits (0.9556, not 0.955555…), so the
- *  labels stay inside the axis margin and never run into the rotated axis title. */
-export function tickLabel(t: number): string {
-  const a = Math.abs(t);
-  if (a !== 0 && (a >= 1e5 || a < 1e-3)) {
-    return t.toExponential(1);
-  }
-  return String(Number(t.toPrecision(4)));
 }
 
 /** Points stay this far inside the axes (none drawn on an axis line). */
@@ -154,65 +126,17 @@ export function RunsChart(props: IRunsChartProps): JSX.Element {
         aria-label={`${metric} over ${n} versions, oldest to newest, one line per branch`}
         data-testid="nbversion-runs-chart"
       >
-        {yTicks.map(t => (
-          <g key={`y${t}`}>
-            <line
-              className="jp-nbversion-chart-grid"
-              x1={PAD.left}
-              x2={width - PAD.right}
-              y1={yOf(t)}
-              y2={yOf(t)}
-            />
-            <text
-              className="jp-nbversion-chart-tick"
-              x={PAD.left - 6}
-              y={yOf(t) + 4}
-              textAnchor="end"
-            >
-              {tickLabel(t)}
-            </text>
-          </g>
-        ))}
-        {xTicks.map(t => (
-          <text
-            key={`x${t}`}
-            className="jp-nbversion-chart-tick"
-            x={xOf(t - 1)}
-            y={H - PAD.bottom + 16}
-            textAnchor="middle"
-          >
-            {t}
-          </text>
-        ))}
-        <line
-          className="jp-nbversion-chart-axis"
-          x1={PAD.left}
-          x2={width - PAD.right}
-          y1={H - PAD.bottom}
-          y2={H - PAD.bottom}
+        <ChartFrame
+          width={width}
+          height={H}
+          yTicks={yTicks}
+          yOf={yOf}
+          xTicks={xTicks}
+          xOf={t => xOf(t - 1)}
+          xLabel={String}
+          xTitle="version (oldest → newest)"
+          yTitle={metric}
         />
-        <line
-          className="jp-nbversion-chart-axis"
-          x1={PAD.left}
-          x2={PAD.left}
-          y1={PAD.top}
-          y2={H - PAD.bottom}
-        />
-        <text
-          className="jp-nbversion-chart-title"
-          x={PAD.left + innerW / 2}
-          y={H - 6}
-          textAnchor="middle"
-        >
-          version (oldest → newest)
-        </text>
-        <text
-          className="jp-nbversion-chart-title"
-          transform={`translate(14 ${PAD.top + innerH / 2}) rotate(-90)`}
-          textAnchor="middle"
-        >
-          {metric}
-        </text>
         {branches.map(b => {
           const pts = byBranch.get(b)!;
           return (

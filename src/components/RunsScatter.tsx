@@ -2,10 +2,9 @@ import * as React from 'react';
 
 import { fmt } from '../diffformat';
 import { IVersionSummary } from '../tokens';
-import { tickLabel, ticks } from './RunsChart';
+import { ChartFrame, PAD, ticks } from './ChartFrame';
 
 const H = 260;
-const PAD = { left: 64, right: 16, top: 16, bottom: 44 };
 /** Colours per branch, picked in turn (the line chart's classes: same branch, same colour). */
 const COLOURS = 8;
 
@@ -135,73 +134,17 @@ export function RunsScatter(props: IRunsScatterProps): JSX.Element {
         aria-label={`${metric} against ${param}, ${n} versions, coloured by branch`}
         data-testid="nbversion-runs-scatter"
       >
-        {yTicks.map(t => (
-          <g key={`y${t}`}>
-            <line
-              className="jp-nbversion-chart-grid"
-              x1={PAD.left}
-              x2={width - PAD.right}
-              y1={yOf(t)}
-              y2={yOf(t)}
-            />
-            <text
-              className="jp-nbversion-chart-tick"
-              x={PAD.left - 6}
-              y={yOf(t) + 4}
-              textAnchor="end"
-            >
-              {tickLabel(t)}
-            </text>
-          </g>
-        ))}
-        {xTicks.map(t => (
-          <g key={`x${t}`}>
-            <line
-              className="jp-nbversion-chart-grid"
-              x1={xOf(t)}
-              x2={xOf(t)}
-              y1={PAD.top}
-              y2={H - PAD.bottom}
-            />
-            <text
-              className="jp-nbversion-chart-tick"
-              x={xOf(t)}
-              y={H - PAD.bottom + 16}
-              textAnchor="middle"
-            >
-              {tickLabel(t)}
-            </text>
-          </g>
-        ))}
-        <line
-          className="jp-nbversion-chart-axis"
-          x1={PAD.left}
-          x2={width - PAD.right}
-          y1={H - PAD.bottom}
-          y2={H - PAD.bottom}
+        <ChartFrame
+          width={width}
+          height={H}
+          yTicks={yTicks}
+          yOf={yOf}
+          xTicks={xTicks}
+          xOf={xOf}
+          xGrid
+          xTitle={`${param} (param)`}
+          yTitle={metric}
         />
-        <line
-          className="jp-nbversion-chart-axis"
-          x1={PAD.left}
-          x2={PAD.left}
-          y1={PAD.top}
-          y2={H - PAD.bottom}
-        />
-        <text
-          className="jp-nbversion-chart-title"
-          x={PAD.left + innerW / 2}
-          y={H - 6}
-          textAnchor="middle"
-        >
-          {param} (param)
-        </text>
-        <text
-          className="jp-nbversion-chart-title"
-          transform={`translate(14 ${PAD.top + innerH / 2}) rotate(-90)`}
-          textAnchor="middle"
-        >
-          {metric}
-        </text>
         {dots.map(d => {
           const big =
             props.highlighted.includes(d.v.id) || props.focused === d.v.id;
