@@ -117,6 +117,20 @@ class RemoteStore:
             return []
         return [p[len(base) + 1 :] for p in found]
 
+    def _flat_names(self, key: str) -> list[str]:
+        """Names directly under ``key`` (a flat folder such as ``versions``).
+
+        One listing, no per-file ``stat``: fsspec's ``find`` asks for details, which on a
+        folder remote stats each of 100,000 manifests on every push and pull. ``refresh``:
+        never an s3fs listing cached from before a teammate's push.
+        """
+        base = self._p(key)
+        try:
+            listed = self.fs.ls(base, detail=False, refresh=True)
+        except FileNotFoundError:
+            return []
+        return [str(p).rstrip("/").rsplit("/", 1)[-1] for p in listed]
+
     # -- small files beside the versions (team keys and signatures) ---------------------
     def find(self, prefix: str) -> list[str]:
         """Paths under ``prefix`` on the remote, relative to it."""
@@ -186,7 +200,9 @@ class RemoteStore:
     def version_ids(self) -> set[str]:
         """Every manifest id on the remote."""
         return {
-            p[:-5] for p in self._find("versions") if p.endswith(".json") and _OID.match(p[:-5])
+            p[:-5]
+            for p in self._flat_names("versions")
+            if p.endswith(".json") and _OID.match(p[:-5])
         }
 
     def put_version(self, vid: str, raw: bytes) -> None:

@@ -190,6 +190,9 @@ class GitRemote(RemoteStore):
             paths = set(self._tree) | set(self._pending)
         return sorted(p[len(prefix) :] for p in paths if p.startswith(prefix))
 
+    def _flat_names(self, key: str) -> list[str]:
+        return [p for p in self._find(key) if "/" not in p]
+
     def has_object(self, oid: str) -> bool:
         key = f"objects/{oid[:2]}/{oid[2:]}"
         with self._lock:
