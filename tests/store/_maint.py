@@ -85,6 +85,7 @@ def setup(root: Path, remotes: Path, seed: int) -> None:
     (a deleted branch), stray and corrupt objects, and a ``peer`` remote whose versions
     reuse the dead content."""
     repo = Repository.init(root)
+    remotes.mkdir(parents=True, exist_ok=True)  # a folder remote's parent must exist
     try:
         (root / NB_PATH).write_bytes(notebook("live = 0"))
         save_kernel_style(repo, NB, notebook("live = 0"), bytes(BUF), "live 0")
