@@ -45,10 +45,10 @@ def _palette_item(page: Page, label: str) -> Locator | None:
     palette = page.locator(".lm-CommandPalette").filter(has=page.locator("input:visible"))
     expect(palette).to_be_visible()
     search = palette.locator("input")
-    search.click()
-    search.press_sequentially(label)
     item = palette.locator(".lm-CommandPalette-item", has_text=label).first
-    try:
+    try:  # the modal palette may close again before it is typed into: the caller retries
+        search.click(timeout=5_000)
+        search.press_sequentially(label, timeout=5_000)
         item.wait_for(state="visible", timeout=10_000)
     except PlaywrightTimeoutError:
         return None

@@ -155,7 +155,18 @@ def test_branch_switch_and_back(page: Page, lab: Lab, artifacts: Path) -> None:
     row_action(panel, "main two", "New branch")
     page.locator(".jp-Dialog input").fill("bad name!")
     expect(page.get_by_test_id("nbversion-name-error")).to_contain_text("No spaces")
-    expect(page.locator(".jp-Dialog").get_by_role("button", name="Create branch")).to_be_disabled()
+    create = page.locator(".jp-Dialog").get_by_role("button", name="Create branch")
+    lab_version = page.evaluate(
+        "JSON.parse(document.getElementById('jupyter-config-data').textContent).appVersion"
+    )
+    if str(lab_version).startswith("4.0."):
+        # JupyterLab 4.0's dialogs do not disable OK for an invalid field: accepting
+        # brings the dialog back with the name and the explanation, nothing is created
+        create.click()
+        expect(page.get_by_test_id("nbversion-name-error")).to_contain_text("No spaces")
+        expect(page.locator(".jp-Dialog input")).to_have_value("bad name!")
+    else:
+        expect(create).to_be_disabled()
     page.locator(".jp-Dialog").get_by_role("button", name="Cancel").click()
     expect(page.locator(".jp-Dialog")).to_have_count(0)
 
