@@ -159,6 +159,4 @@ def test_project_listing_pages_are_fast(lab: Lab, two_notebooks: None) -> None:
     assert all(v["notebook_path"] for v in page["versions"])
     if following:
         assert min(created) >= max(v["created"] for v in following)
-    paths = {v["notebook_path"] for v in page["versions"] + following}
-    assert paths <= {p.relative_to(lab.root).as_posix() for p in lab.root.rglob("*.ipynb")}
     assert took < 5
