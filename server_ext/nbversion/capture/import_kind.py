@@ -138,9 +138,7 @@ def _top_version(top: str) -> str | None:
     with contextlib.suppress(Exception):
         for dist in _distributions().get(top, []):
             return importlib.metadata.version(dist)
-    mod = sys.modules.get(top)
-    version = getattr(mod, "__version__", None)
-    return version if isinstance(version, str) else None
+    return None  # (``__version__`` was asked first)
 
 
 def reference(value: Any, hint: tuple[str, str | None] | None = None) -> dict[str, Any] | None:
