@@ -31,6 +31,35 @@ export function tickLabel(t: number): string {
   return String(Number(t.toPrecision(4)));
 }
 
+/**
+ * What makes a chart's data point a control, the same in both Runs charts: a button in
+ * the tab order, labelled with its run; hover or focus shows it, click or Enter (Space)
+ * opens it.
+ */
+export function pointControl<T>(
+  item: T,
+  label: string,
+  setHover: (item: T | null) => void,
+  open: () => void
+): React.SVGProps<SVGCircleElement> {
+  return {
+    role: 'button',
+    tabIndex: 0,
+    'aria-label': label,
+    onMouseEnter: () => setHover(item),
+    onMouseLeave: () => setHover(null),
+    onFocus: () => setHover(item),
+    onBlur: () => setHover(null),
+    onClick: open,
+    onKeyDown: e => {
+      if (e.key === 'Enter' || e.key === ' ') {
+        e.preventDefault();
+        open();
+      }
+    }
+  };
+}
+
 export interface IChartFrameProps {
   width: number;
   height: number;

@@ -2,7 +2,7 @@ import * as React from 'react';
 
 import { fmt } from '../diffformat';
 import { IVersionSummary } from '../tokens';
-import { ChartFrame, PAD, ticks } from './ChartFrame';
+import { ChartFrame, PAD, pointControl, ticks } from './ChartFrame';
 
 const H = 260;
 /** Lines per branch, picked in turn (distinct in both themes, AA against the plot). */
@@ -158,20 +158,9 @@ export function RunsChart(props: IRunsChartProps): JSX.Element {
                     cx={p.x}
                     cy={p.y}
                     r={big ? 6 : n > 200 ? 2.5 : 4}
-                    role="button"
-                    tabIndex={0}
-                    aria-label={label(p)}
-                    onMouseEnter={() => setHover(p)}
-                    onMouseLeave={() => setHover(null)}
-                    onFocus={() => setHover(p)}
-                    onBlur={() => setHover(null)}
-                    onClick={() => props.onOpen(p.v.id)}
-                    onKeyDown={e => {
-                      if (e.key === 'Enter' || e.key === ' ') {
-                        e.preventDefault();
-                        props.onOpen(p.v.id);
-                      }
-                    }}
+                    {...pointControl(p, label(p), setHover, () =>
+                      props.onOpen(p.v.id)
+                    )}
                   />
                 );
               })}

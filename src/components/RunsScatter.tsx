@@ -2,7 +2,7 @@ import * as React from 'react';
 
 import { fmt } from '../diffformat';
 import { IVersionSummary } from '../tokens';
-import { ChartFrame, PAD, ticks } from './ChartFrame';
+import { ChartFrame, PAD, pointControl, ticks } from './ChartFrame';
 
 const H = 260;
 /** Colours per branch, picked in turn (the line chart's classes: same branch, same colour). */
@@ -158,20 +158,9 @@ export function RunsScatter(props: IRunsScatterProps): JSX.Element {
               cx={d.x}
               cy={d.y}
               r={big ? 6 : n > 200 ? 3 : 4.5}
-              role="button"
-              tabIndex={0}
-              aria-label={label(d)}
-              onMouseEnter={() => setHover(d)}
-              onMouseLeave={() => setHover(null)}
-              onFocus={() => setHover(d)}
-              onBlur={() => setHover(null)}
-              onClick={() => props.onOpen(d.v.id)}
-              onKeyDown={e => {
-                if (e.key === 'Enter' || e.key === ' ') {
-                  e.preventDefault();
-                  props.onOpen(d.v.id);
-                }
-              }}
+              {...pointControl(d, label(d), setHover, () =>
+                props.onOpen(d.v.id)
+              )}
             />
           );
         })}
